@@ -1,0 +1,91 @@
+# Compliant debt-collection assistant: `make run` starts everything, `make test` checks everything.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+RASA      := $(VENV)/bin/rasa
+STAMP     := $(VENV)/.installed
+MODEL     := models/collection.tar.gz
+SPACY_DIR := var/spacy/zh_jieba
+GUARD     := var/models/guard/model.pkl
+RASA_PORT    ?= 5005
+export ACTIONS_PORT ?= 5055
+
+# Keep Rasa, TensorFlow, jieba and matplotlib from writing outside the repo, and telemetry off.
+export RASA_TELEMETRY_ENABLED := false
+RUNTIME_ENV := HOME=$(CURDIR)/var/home TMPDIR=$(CURDIR)/var/tmp KERAS_HOME=$(CURDIR)/var/home/.keras \
+               MPLCONFIGDIR=$(CURDIR)/var/home/.matplotlib PYTHONDONTWRITEBYTECODE=1
+DATA_FILES := $(shell find data -type f -name '*.yml' 2>/dev/null)
+NLU_CODE   := $(wildcard bot/nlu/*.py)
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# ---------------------------------------------------------------- setup
+$(PY):
+	$$(bin/find-python) -m venv $(VENV)
+
+$(STAMP): requirements.lock pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade 'pip==24.0'
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+.PHONY: install
+install: $(STAMP) dirs ## Create .venv with Python 3.10 and the locked dependencies (idempotent)
+
+.PHONY: dirs
+dirs:
+	@mkdir -p var/tmp var/home var/models results
+
+$(SPACY_DIR)/meta.json: | $(STAMP)
+	$(RUNTIME_ENV) $(PY) -m bot.nlu.spacy_model $(SPACY_DIR)
+
+.PHONY: spacy-model
+spacy-model: install $(SPACY_DIR)/meta.json ## Build the offline blank spaCy zh pipeline (jieba)
+
+.PHONY: db
+db: install ## Migrate the database (DATABASE_URL, default SQLite in var/) and load the demo accounts
+	$(RUNTIME_ENV) $(PY) -m bot.db.demo
+
+$(MODEL): config.yml domain.yml endpoints.yml $(DATA_FILES) $(NLU_CODE) | $(STAMP) $(SPACY_DIR)/meta.json
+	$(RUNTIME_ENV) $(RASA) train --config config.yml --domain domain.yml --data data \
+	    --out models --fixed-model-name collection
+	touch $@
+
+.PHONY: train
+train: install spacy-model $(MODEL) ## Train the Rasa model (only when data, config or NLU code changed)
+
+# ---------------------------------------------------------------- run
+.PHONY: run
+run: install spacy-model db train ## Set up everything and start the assistant (Rasa :5005, actions :5055)
+	RASA_PORT=$(RASA_PORT) ACTIONS_PORT=$(ACTIONS_PORT) $(RUNTIME_ENV) bin/run-stack
+
+# ---------------------------------------------------------------- checks
+.PHONY: lint
+lint: install ## ruff (lint and format check)
+	$(VENV)/bin/ruff check bot actions tests
+	$(VENV)/bin/ruff format --check bot actions tests
+
+.PHONY: unit
+unit: install spacy-model ## pytest (unit, database, action tests)
+	$(RUNTIME_ENV) $(PY) -m pytest -q
+
+.PHONY: validate
+validate: install ## rasa data validate
+	$(RUNTIME_ENV) $(RASA) data validate --config config.yml --domain domain.yml --data data --fail-on-warnings
+
+.PHONY: eval
+eval: train ## NLU evaluation on tests/nlu (per-intent P/R/F1, entities, confusions)
+	BOT_TODAY=2026-11-30 $(RUNTIME_ENV) $(PY) -m bot.nlu.evaluate --model $(MODEL) --data tests/nlu \
+	    --floor 0.90 --report results/nlu
+
+.PHONY: test
+test: lint unit validate train eval ## Everything: lint, pytest, data validation, training, evaluations
+
+.PHONY: clean
+clean: ## Remove models and runtime data (keeps .venv)
+	rm -rf models var results
