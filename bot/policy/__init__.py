@@ -1,0 +1,57 @@
+"""Issuer policy and the pure plan, promise and waiver arithmetic.
+
+Nothing here touches the database or Rasa: functions take Decimal amounts, dates and the
+validated ``Policy`` and return frozen decisions.
+"""
+
+from bot.policy.clock import is_quiet_time, local_today
+from bot.policy.config import Policy, PromiseMinimum, load_policy, parse_policy
+from bot.policy.errors import (
+    InvalidAmountError,
+    PolicyError,
+    PolicyFileError,
+    UnknownTenorError,
+)
+from bot.policy.figures import AccountFigures
+from bot.policy.plans import (
+    PlanKind,
+    PlanQuote,
+    affordable_quote,
+    all_quotes,
+    hardship_quote,
+    quote_installment,
+)
+from bot.policy.promises import (
+    PromiseDecision,
+    PromiseReason,
+    check_promise,
+    minimum_promise_amount,
+)
+from bot.policy.waivers import FeeWaiverDecision, WaiverOutcome, check_fee_waiver
+
+__all__ = [
+    "AccountFigures",
+    "FeeWaiverDecision",
+    "InvalidAmountError",
+    "PlanKind",
+    "PlanQuote",
+    "Policy",
+    "PolicyError",
+    "PolicyFileError",
+    "PromiseDecision",
+    "PromiseMinimum",
+    "PromiseReason",
+    "UnknownTenorError",
+    "WaiverOutcome",
+    "affordable_quote",
+    "all_quotes",
+    "check_fee_waiver",
+    "check_promise",
+    "hardship_quote",
+    "is_quiet_time",
+    "load_policy",
+    "local_today",
+    "minimum_promise_amount",
+    "parse_policy",
+    "quote_installment",
+]
