@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin adapters from trackers to the dialogue handlers in ``bot``."""

@@ -1,0 +1,73 @@
+"""Turn handler replies into sendable messages: approved script text, guard-checked."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.dialogue.turn import Reply
+from bot.scripts import Library, RenderedMessage, load_library
+
+logger = logging.getLogger(__name__)
+
+BLOCKED_SCRIPT = "fallback.blocked"
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """A message the compliance guard stopped, for the compliance event log."""
+
+    rule: str
+    text: str
+    script_id: str
+
+
+@dataclass
+class Composed:
+    """Messages to send and the messages the guard blocked on the way."""
+
+    messages: list[RenderedMessage] = field(default_factory=list)
+    blocked: list[Blocked] = field(default_factory=list)
+
+
+# A guard returns the rule ids the text violates (empty: compliant).
+Guard = Callable[[str, Any], list[str]]
+
+
+@functools.lru_cache(maxsize=1)
+def library() -> Library:
+    """The scripts library, read once per process."""
+    return load_library()
+
+
+def render_inline(script_id: str, params: dict[str, Any]) -> str:
+    """Render a script meant to be embedded in another one (e.g. one plan in a list)."""
+    return library().render(script_id, params).text
+
+
+def compose(
+    replies: Iterable[Reply],
+    seed: str,
+    guard: Guard | None = None,
+    guard_context: Any = None,
+    lib: Library | None = None,
+) -> Composed:
+    """Render every reply and pass it through the guard.
+
+    A blocked message is replaced by the approved safe fallback script and reported in
+    ``Composed.blocked``; the caller stores it as a compliance event.
+    """
+    lib = lib or library()
+    out = Composed()
+    for reply in replies:
+        message = lib.render(reply.script_id, dict(reply.params), seed=seed)
+        rules = guard(message.text, guard_context) if guard else []
+        if rules:
+            logger.warning("guard blocked script %s: %s", message.script_id, ",".join(rules))
+            out.blocked.extend(Blocked(rule, message.text, message.script_id) for rule in rules)
+            message = lib.render(BLOCKED_SCRIPT, {}, seed=seed)
+        out.messages.append(message)
+    return out

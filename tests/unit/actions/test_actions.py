@@ -1,0 +1,141 @@
+"""Custom actions driven with rasa-sdk trackers, on a migrated SQLite database with demo data."""
+
+import asyncio
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import ACTIONS
+from actions.session import ActionSessionStart
+from actions.verification import ValidateVerificationForm
+from bot.db.demo import seed_demo
+from bot.db.migrate import upgrade_head
+from bot.db.settings import make_engine, make_session_factory, session_scope
+from bot.dialogue import runtime
+
+DOMAIN: dict = {"forms": {"verification_form": {"required_slots": ["mobile", "id_last4"]}}}
+
+
+@pytest.fixture(autouse=True)
+def database(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'actions.db'}"
+    upgrade_head(url)
+    with session_scope(make_session_factory(make_engine(url))) as session:
+        seed_demo(session)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("BOT_TODAY", "2026-11-30")
+    runtime.session_factory.cache_clear()
+    yield url
+    runtime.session_factory.cache_clear()
+
+
+def tracker(intent="greet", text="", entities=(), slots=None, events=(), loop=None) -> Tracker:
+    return Tracker(
+        sender_id="conv-actions",
+        slots={"verification": "unverified", **(slots or {})},
+        latest_message={
+            "intent": {"name": intent, "confidence": 0.99},
+            "entities": [{"entity": e, "value": v} for e, v in entities],
+            "text": text,
+        },
+        events=list(events),
+        paused=False,
+        followup_action=None,
+        active_loop={"name": loop} if loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+def run(action, trk) -> tuple[list[dict], list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, trk, DOMAIN))
+    return dispatcher.messages, events
+
+
+def test_session_start_discloses_first(database):
+    messages, events = run(ActionSessionStart(), tracker())
+    assert messages[0]["script_id"] == "opening.disclosure"
+    assert "自动应答" in messages[0]["text"]
+    assert events[0]["event"] == "session_started" and events[-1]["name"] == "action_listen"
+
+
+def test_validation_verifies_when_both_answers_are_in(database):
+    trk = tracker(
+        "provide_identity",
+        "13800001111 1234",
+        slots={"mobile": "13800001111", "id_last4": "1234", "requested_slot": "mobile"},
+        events=[
+            {"event": "user", "text": "13800001111 1234"},
+            {"event": "slot", "name": "mobile", "value": "13800001111"},
+            {"event": "slot", "name": "id_last4", "value": "1234"},
+        ],
+        loop="verification_form",
+    )
+    _, events = run(ValidateVerificationForm(), trk)
+    sets = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert sets["verification"] == "verified" and sets["account_id"] is not None
+    assert sets["requested_slot"] is None
+
+
+def test_validation_mismatch_clears_the_answers_and_says_so(database):
+    trk = tracker(
+        "provide_identity",
+        "13800001111 4321",
+        slots={"mobile": "13800001111", "id_last4": "4321", "requested_slot": "mobile"},
+        events=[
+            {"event": "user", "text": "x"},
+            {"event": "slot", "name": "mobile", "value": "13800001111"},
+            {"event": "slot", "name": "id_last4", "value": "4321"},
+        ],
+        loop="verification_form",
+    )
+    messages, events = run(ValidateVerificationForm(), trk)
+    sets = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert sets["mobile"] is None and sets["id_last4"] is None
+    assert sets["verification"] == "unverified"
+    assert messages[0]["script_id"] == "verification.mismatch"
+
+
+def test_balance_action_sends_ledger_figures_with_script_ids(database):
+    _, events = run(
+        ValidateVerificationForm(),
+        tracker(
+            "provide_identity",
+            slots={"mobile": "13800001111", "id_last4": "1234"},
+            events=[
+                {"event": "slot", "name": "mobile", "value": "13800001111"},
+                {"event": "slot", "name": "id_last4", "value": "1234"},
+            ],
+            loop="verification_form",
+        ),
+    )
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    messages, _ = run(ACTIONS["action_tell_balance"](), tracker("ask_balance", slots=slots))
+    assert "12,580.00" in messages[0]["text"]
+    assert messages[0]["script_id"] == "balance.summary" and messages[0]["script_version"] == 1
+
+
+def test_unverified_tracker_never_gets_the_balance(database):
+    messages, _ = run(ACTIONS["action_tell_balance"](), tracker("ask_balance"))
+    assert all("12,580" not in m["text"] for m in messages)
+
+
+def test_distress_ends_an_active_form(database):
+    messages, events = run(
+        ACTIONS["action_handle_distress"](),
+        tracker("express_distress", "不想活了", loop="verification_form"),
+    )
+    assert "12356" in messages[0]["text"]
+    assert {"event": "active_loop", "name": None} in [
+        {"event": e["event"], "name": e.get("name")} for e in events if e["event"] == "active_loop"
+    ]
+
+
+def test_second_fallback_hands_off(database):
+    history = [
+        {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}},
+        {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}},
+    ]
+    messages, _ = run(ACTIONS["action_fallback"](), tracker("nlu_fallback", events=history))
+    assert messages[0]["script_id"] == "fallback.handoff"
