@@ -39,7 +39,7 @@ def _free_port() -> int:
 def _wait(url: str, procs: list[subprocess.Popen], logs: list[Path]) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
-        for proc, log in zip(procs, logs):
+        for proc, log in zip(procs, logs, strict=True):
             if proc.poll() is not None:
                 raise RuntimeError(f"server exited:\n{log.read_text()[-3000:]}")
         try:
@@ -123,7 +123,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     ]
     procs = [
         subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-        for cmd, log in zip(commands, logs)
+        for cmd, log in zip(commands, logs, strict=True)
     ]
     try:
         _wait(f"http://127.0.0.1:{actions_port}/health", procs, logs)
