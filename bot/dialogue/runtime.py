@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.db.demo import main as prepare_database
 from bot.db.settings import make_engine, make_session_factory, session_scope
 from bot.dialogue.handlers import Context, Handler
 from bot.dialogue.messages import Composed, compose
@@ -39,7 +40,12 @@ def policy() -> Policy:
 
 @functools.lru_cache(maxsize=1)
 def session_factory() -> Any:
-    """The session factory bound to DATABASE_URL, created once per process."""
+    """The session factory bound to DATABASE_URL, created once per process.
+
+    On first use the schema is migrated to head and, if the database is empty, the demo
+    accounts are loaded: a fresh action server works without a separate setup step.
+    """
+    prepare_database()
     return make_session_factory(make_engine())
 
 

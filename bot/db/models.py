@@ -1,0 +1,372 @@
+"""ORM models of the collection assistant's own tables.
+
+The schema is owned by the Alembic migrations in ``bot/db/migrations``; these models must match
+them (``alembic check`` verifies it). Every table has an integer ``id`` and UTC ``created_at`` /
+``updated_at`` timestamps. Amounts are ``Money`` (``NUMERIC(12, 2)`` as ``Decimal``).
+
+Status-like columns are VARCHAR with a CHECK constraint (not native enums) so that adding a
+value is a simple migration; the Python side uses the ``str`` enums below, whose members compare
+equal to their plain string values.
+"""
+
+import enum
+import logging
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import declarative_base, declared_attr
+
+from bot.db.types import Money, UTCDateTime, utcnow
+
+logger = logging.getLogger(__name__)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+Base: Any = declarative_base(metadata=metadata)
+
+CONVERSATION_ID_LENGTH = 255  # Rasa sender ids are free strings; 255 matches its tracker store.
+
+
+class AccountStatus(str, enum.Enum):
+    """Collection status of a card account."""
+
+    ACTIVE = "active"
+    DISPUTED = "disputed"
+    PAUSED = "paused"
+    SETTLED = "settled"
+
+
+class PlanKind(str, enum.Enum):
+    """Kind of repayment plan."""
+
+    INSTALLMENT = "installment"
+    HARDSHIP = "hardship"
+
+
+class PlanStatus(str, enum.Enum):
+    """Life cycle of a repayment plan."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    PENDING_APPROVAL = "pending_approval"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class PromiseStatus(str, enum.Enum):
+    """Whether a promise to pay was kept."""
+
+    OPEN = "open"
+    KEPT = "kept"
+    BROKEN = "broken"
+
+
+class ClaimStatus(str, enum.Enum):
+    """Checking state of an "I already paid" claim."""
+
+    TO_CHECK = "to_check"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class DisputeStatus(str, enum.Enum):
+    """State of a dispute."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class Channel(str, enum.Enum):
+    """Contact channel a preference applies to (``all`` covers every channel)."""
+
+    ALL = "all"
+    CHAT = "chat"
+    PHONE = "phone"
+    SMS = "sms"
+    EMAIL = "email"
+
+
+class HandoffReason(str, enum.Enum):
+    """Why a conversation was handed to a human."""
+
+    REQUEST = "request"
+    DISTRESS = "distress"
+    DISPUTE = "dispute"
+    COMPLAINT = "complaint"
+    FALLBACK = "fallback"
+    LOCKOUT = "lockout"
+    FEE_WAIVER = "fee_waiver"
+    HARDSHIP = "hardship"
+    COMPLIANCE = "compliance"
+
+
+class Urgency(str, enum.Enum):
+    """Urgency of a hand-off."""
+
+    NORMAL = "normal"
+    URGENT = "urgent"
+
+
+class HandoffStatus(str, enum.Enum):
+    """State of a hand-off in the human queue."""
+
+    OPEN = "open"
+    ASSIGNED = "assigned"
+    CLOSED = "closed"
+
+
+class Outcome(str, enum.Enum):
+    """Recorded outcome of a conversation."""
+
+    PLAN = "plan"
+    PROMISE = "promise"
+    DISPUTE = "dispute"
+    HANDOFF = "handoff"
+    PAID_CLAIM = "paid_claim"
+    STOP_CONTACT = "stop_contact"
+    WRONG_PERSON = "wrong_person"
+    DISTRESS = "distress"
+    NONE = "none"
+
+
+def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
+    """Build a non-native enum column type storing the members' values.
+
+    Args:
+        enum_class: The ``str`` enum.
+        name: The CHECK constraint's base name (the naming convention prefixes the table).
+
+    Returns:
+        A VARCHAR(32) type with a named CHECK constraint.
+    """
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+def _conversation_id(nullable: bool = False) -> Column:
+    return Column(String(CONVERSATION_ID_LENGTH), nullable=nullable, index=True)
+
+
+def _fk(target: str, nullable: bool = False) -> Column:
+    return Column(Integer, ForeignKey(target), nullable=nullable, index=True)
+
+
+class TimestampedModel(Base):
+    """Abstract base: integer primary key plus UTC ``created_at``/``updated_at``."""
+
+    __abstract__ = True
+
+    id = Column(Integer, primary_key=True)
+
+    @declared_attr
+    def created_at(cls) -> Column:
+        """When the row was inserted."""
+        return Column(UTCDateTime(), nullable=False, default=utcnow)
+
+    @declared_attr
+    def updated_at(cls) -> Column:
+        """When the row was last changed."""
+        return Column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} id={self.id}>"
+
+
+class Customer(TimestampedModel):
+    """A cardholder. ``mobile`` is the full number: never log it unmasked."""
+
+    __tablename__ = "customers"
+
+    name = Column(String(64), nullable=False)
+    mobile = Column(String(20), nullable=False, unique=True)
+    id_last4 = Column(String(4), nullable=False)
+    locale = Column(String(16), nullable=False, default="zh-CN")
+    time_zone = Column(String(64), nullable=False, default="Asia/Shanghai")
+
+
+class Account(TimestampedModel):
+    """A credit-card account in collection (the ledger the bot quotes amounts from)."""
+
+    __tablename__ = "accounts"
+
+    customer_id = _fk("customers.id")
+    card_last4 = Column(String(4), nullable=False)
+    principal = Column(Money(), nullable=False)
+    interest = Column(Money(), nullable=False)
+    late_fees = Column(Money(), nullable=False)
+    total_due = Column(Money(), nullable=False)
+    minimum_payment = Column(Money(), nullable=False)
+    days_past_due = Column(Integer, nullable=False, default=0)
+    status = Column(
+        _enum(AccountStatus, "account_status"), nullable=False, default=AccountStatus.ACTIVE
+    )
+
+
+class RepaymentPlan(TimestampedModel):
+    """An installment or hardship plan quoted to, or accepted by, a borrower."""
+
+    __tablename__ = "repayment_plans"
+
+    account_id = _fk("accounts.id")
+    kind = Column(_enum(PlanKind, "plan_kind"), nullable=False)
+    tenor = Column(Integer, nullable=False)
+    monthly_amount = Column(Money(), nullable=False)
+    total_fees = Column(Money(), nullable=False)
+    total_repaid = Column(Money(), nullable=False)
+    status = Column(_enum(PlanStatus, "plan_status"), nullable=False, default=PlanStatus.PROPOSED)
+    conversation_id = _conversation_id(nullable=True)
+
+
+class PromiseToPay(TimestampedModel):
+    """A borrower's promise to pay an amount by a date."""
+
+    __tablename__ = "promises_to_pay"
+
+    account_id = _fk("accounts.id")
+    amount = Column(Money(), nullable=False)
+    due_date = Column(Date, nullable=False)
+    status = Column(
+        _enum(PromiseStatus, "promise_status"), nullable=False, default=PromiseStatus.OPEN
+    )
+    conversation_id = _conversation_id(nullable=True)
+
+
+class PaymentClaim(TimestampedModel):
+    """An "I already paid" claim, to be checked against the ledger."""
+
+    __tablename__ = "payment_claims"
+
+    account_id = _fk("accounts.id")
+    claimed_amount = Column(Money(), nullable=True)
+    claimed_date = Column(Date, nullable=True)
+    status = Column(
+        _enum(ClaimStatus, "claim_status"), nullable=False, default=ClaimStatus.TO_CHECK
+    )
+    conversation_id = _conversation_id(nullable=True)
+
+
+class Dispute(TimestampedModel):
+    """A borrower's objection to the debt; collection pauses until it is resolved."""
+
+    __tablename__ = "disputes"
+
+    account_id = _fk("accounts.id")
+    reason = Column(Text, nullable=False)
+    status = Column(
+        _enum(DisputeStatus, "dispute_status"), nullable=False, default=DisputeStatus.OPEN
+    )
+    conversation_id = _conversation_id(nullable=True)
+
+
+class ContactPreference(TimestampedModel):
+    """A stop-contact request or a wrong-number report for a mobile number and channel."""
+
+    __tablename__ = "contact_preferences"
+
+    customer_id = _fk("customers.id", nullable=True)
+    # Unknown when an unverified party asks to stop or says it is the wrong person without
+    # giving a number: the conversation id then identifies the contact.
+    mobile = Column(String(20), nullable=True, index=True)
+    channel = Column(_enum(Channel, "channel"), nullable=False, default=Channel.ALL)
+    stop_contact = Column(Boolean, nullable=False, default=False)
+    wrong_number = Column(Boolean, nullable=False, default=False)
+    reason = Column(Text, nullable=True)
+    conversation_id = _conversation_id(nullable=True)
+
+
+class VerificationAttempt(TimestampedModel):
+    """One identity check; the mobile number is stored masked only.
+
+    ``during_lock`` marks attempts refused because a lock was already active: they are kept for
+    the audit trail but do not count towards a new lock.
+    """
+
+    __tablename__ = "verification_attempts"
+
+    conversation_id = _conversation_id()
+    customer_id = _fk("customers.id", nullable=True)
+    mobile_masked = Column(String(32), nullable=False)
+    success = Column(Boolean, nullable=False)
+    during_lock = Column(Boolean, nullable=False, default=False)
+    at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
+
+
+class VerificationLock(TimestampedModel):
+    """Disclosure is locked until ``locked_until``.
+
+    A lock with a ``customer_id`` locks that customer in every conversation; a lock also locks
+    its ``conversation_id`` whoever is named in it. A lock without a customer comes from a
+    conversation whose failures matched no customer.
+    """
+
+    __tablename__ = "verification_locks"
+
+    customer_id = _fk("customers.id", nullable=True)
+    locked_until = Column(UTCDateTime(), nullable=False)
+    reason = Column(String(64), nullable=False, default="verification_failures")
+    conversation_id = _conversation_id(nullable=True)
+
+
+class Handoff(TimestampedModel):
+    """A conversation handed to a human agent."""
+
+    __tablename__ = "handoffs"
+
+    conversation_id = _conversation_id()
+    account_id = _fk("accounts.id", nullable=True)
+    customer_id = _fk("customers.id", nullable=True)
+    reason = Column(_enum(HandoffReason, "handoff_reason"), nullable=False)
+    urgency = Column(_enum(Urgency, "urgency"), nullable=False, default=Urgency.NORMAL)
+    status = Column(
+        _enum(HandoffStatus, "handoff_status"), nullable=False, default=HandoffStatus.OPEN
+    )
+    detail = Column(Text, nullable=True)
+
+
+class ConversationOutcome(TimestampedModel):
+    """What a conversation achieved; joined with Rasa's tracker store for review."""
+
+    __tablename__ = "conversation_outcomes"
+
+    conversation_id = _conversation_id()
+    outcome = Column(_enum(Outcome, "outcome"), nullable=False)
+    account_id = _fk("accounts.id", nullable=True)
+    detail = Column(Text, nullable=True)
+    at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
+
+
+class ComplianceEvent(TimestampedModel):
+    """A message the compliance guard blocked; ``blocked_text`` is stored masked."""
+
+    __tablename__ = "compliance_events"
+
+    conversation_id = _conversation_id(nullable=True)
+    rule = Column(String(64), nullable=False, index=True)
+    blocked_text = Column(Text, nullable=False)
+    script_id = Column(String(128), nullable=True)
+    reviewed = Column(Boolean, nullable=False, default=False)
+    at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)

@@ -1,0 +1,792 @@
+"""Repositories: the only code that reads and writes the assistant's tables.
+
+Each repository wraps a session owned by the caller and never commits: the caller decides the
+unit of work (``with session_scope(factory) as session:``). ``add`` methods flush, so the new
+row's ``id`` is available at once. Usage::
+
+    with session_scope(factory) as session:
+        repos = Repositories(session)
+        customer = repos.customers.find_by_mobile("13800001111")
+        accounts = repos.accounts.for_customer(customer.id)
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.db.masking import mask_phone, mask_text
+from bot.db.models import (
+    Account,
+    AccountStatus,
+    Channel,
+    ClaimStatus,
+    ComplianceEvent,
+    ContactPreference,
+    ConversationOutcome,
+    Customer,
+    Dispute,
+    DisputeStatus,
+    Handoff,
+    HandoffReason,
+    HandoffStatus,
+    Outcome,
+    PaymentClaim,
+    PlanKind,
+    PlanStatus,
+    PromiseStatus,
+    PromiseToPay,
+    RepaymentPlan,
+    Urgency,
+    VerificationAttempt,
+    VerificationLock,
+)
+from bot.db.types import utcnow
+
+logger = logging.getLogger(__name__)
+
+ModelT = TypeVar("ModelT")
+MoneyLike = Decimal | int | str
+
+
+class NotFoundError(LookupError):
+    """A row looked up by id does not exist."""
+
+
+class _Repository:
+    """Shared plumbing: a caller-owned session, flush-on-add, lookups by id."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def _add(self, row: ModelT) -> ModelT:
+        self._session.add(row)
+        self._session.flush()
+        return row
+
+    def _require(self, model: type[ModelT], row_id: int) -> ModelT:
+        row = self._session.get(model, row_id)
+        if row is None:
+            raise NotFoundError(f"{model.__name__} {row_id} not found")
+        return row
+
+    def _list(self, statement: Any) -> list[Any]:
+        return list(self._session.scalars(statement))
+
+
+class CustomerRepository(_Repository):
+    """Cardholders."""
+
+    def add(
+        self,
+        *,
+        name: str,
+        mobile: str,
+        id_last4: str,
+        locale: str = "zh-CN",
+        time_zone: str = "Asia/Shanghai",
+    ) -> Customer:
+        """Insert a customer.
+
+        Args:
+            name: Full name.
+            mobile: Mobile number, digits only (unique).
+            id_last4: Last four characters of the ID number (``X`` upper case).
+            locale: Language for replies.
+            time_zone: IANA time zone for quiet hours.
+
+        Returns:
+            The new customer.
+        """
+        customer = Customer(
+            name=name,
+            mobile=mobile,
+            id_last4=id_last4.upper(),
+            locale=locale,
+            time_zone=time_zone,
+        )
+        return self._add(customer)
+
+    def get(self, customer_id: int) -> Customer | None:
+        """Return the customer with this id, or ``None``."""
+        return self._session.get(Customer, customer_id)
+
+    def find_by_mobile(self, mobile: str) -> Customer | None:
+        """Return the customer with this mobile number, or ``None``."""
+        return self._session.scalars(select(Customer).where(Customer.mobile == mobile)).first()
+
+    def count(self) -> int:
+        """Return how many customers exist."""
+        return self._session.execute(select(func.count(Customer.id))).scalar_one()
+
+
+class AccountRepository(_Repository):
+    """Card accounts: the ledger every quoted amount comes from."""
+
+    def add(
+        self,
+        *,
+        customer_id: int,
+        card_last4: str,
+        principal: MoneyLike,
+        interest: MoneyLike,
+        late_fees: MoneyLike,
+        minimum_payment: MoneyLike,
+        days_past_due: int,
+        total_due: MoneyLike | None = None,
+        status: AccountStatus | str = AccountStatus.ACTIVE,
+    ) -> Account:
+        """Insert an account.
+
+        Args:
+            customer_id: Owner.
+            card_last4: Last four digits of the card.
+            principal: Principal outstanding.
+            interest: Interest outstanding.
+            late_fees: Late fees outstanding.
+            minimum_payment: Minimum payment due.
+            days_past_due: Days past due.
+            total_due: Total due; defaults to principal + interest + late fees.
+            status: Collection status.
+
+        Returns:
+            The new account.
+        """
+        if total_due is None:
+            total_due = Decimal(principal) + Decimal(interest) + Decimal(late_fees)
+        account = Account(
+            customer_id=customer_id,
+            card_last4=card_last4,
+            principal=Decimal(principal),
+            interest=Decimal(interest),
+            late_fees=Decimal(late_fees),
+            total_due=Decimal(total_due),
+            minimum_payment=Decimal(minimum_payment),
+            days_past_due=days_past_due,
+            status=AccountStatus(status),
+        )
+        return self._add(account)
+
+    def get(self, account_id: int) -> Account | None:
+        """Return the account with this id, or ``None``."""
+        return self._session.get(Account, account_id)
+
+    def for_customer(self, customer_id: int) -> list[Account]:
+        """Return a customer's accounts, most days past due first."""
+        statement = (
+            select(Account)
+            .where(Account.customer_id == customer_id)
+            .order_by(Account.days_past_due.desc(), Account.id)
+        )
+        return self._list(statement)
+
+    def set_status(self, account_id: int, status: AccountStatus | str) -> Account:
+        """Change an account's collection status (e.g. ``paused`` after a dispute).
+
+        Raises:
+            NotFoundError: No such account.
+            ValueError: Unknown status.
+        """
+        account = self._require(Account, account_id)
+        account.status = AccountStatus(status)
+        self._session.flush()
+        logger.info("account %s status set to %s", account_id, account.status.value)
+        return account
+
+
+class RepaymentPlanRepository(_Repository):
+    """Installment and hardship plans."""
+
+    def add(
+        self,
+        *,
+        account_id: int,
+        kind: PlanKind | str,
+        tenor: int,
+        monthly_amount: MoneyLike,
+        total_fees: MoneyLike,
+        total_repaid: MoneyLike,
+        status: PlanStatus | str = PlanStatus.PROPOSED,
+        conversation_id: str | None = None,
+    ) -> RepaymentPlan:
+        """Record a plan as computed by the plan calculator.
+
+        Args:
+            account_id: Account the plan repays.
+            kind: ``installment`` or ``hardship``.
+            tenor: Number of monthly periods.
+            monthly_amount: Regular monthly payment.
+            total_fees: Installment fees over the whole plan.
+            total_repaid: Amount financed plus fees.
+            status: Initial status (hardship plans start ``pending_approval``).
+            conversation_id: Conversation that produced the plan.
+
+        Returns:
+            The new plan.
+        """
+        plan = RepaymentPlan(
+            account_id=account_id,
+            kind=PlanKind(kind),
+            tenor=tenor,
+            monthly_amount=Decimal(monthly_amount),
+            total_fees=Decimal(total_fees),
+            total_repaid=Decimal(total_repaid),
+            status=PlanStatus(status),
+            conversation_id=conversation_id,
+        )
+        return self._add(plan)
+
+    def get(self, plan_id: int) -> RepaymentPlan | None:
+        """Return the plan with this id, or ``None``."""
+        return self._session.get(RepaymentPlan, plan_id)
+
+    def for_account(self, account_id: int) -> list[RepaymentPlan]:
+        """Return an account's plans, oldest first."""
+        return self._list(
+            select(RepaymentPlan)
+            .where(RepaymentPlan.account_id == account_id)
+            .order_by(RepaymentPlan.id)
+        )
+
+    def set_status(self, plan_id: int, status: PlanStatus | str) -> RepaymentPlan:
+        """Change a plan's status.
+
+        Raises:
+            NotFoundError: No such plan.
+            ValueError: Unknown status.
+        """
+        plan = self._require(RepaymentPlan, plan_id)
+        plan.status = PlanStatus(status)
+        self._session.flush()
+        return plan
+
+
+class PromiseRepository(_Repository):
+    """Promises to pay."""
+
+    def add(
+        self,
+        *,
+        account_id: int,
+        amount: MoneyLike,
+        due_date: dt.date,
+        conversation_id: str | None = None,
+    ) -> PromiseToPay:
+        """Record an (already validated) promise to pay; it starts ``open``."""
+        promise = PromiseToPay(
+            account_id=account_id,
+            amount=Decimal(amount),
+            due_date=due_date,
+            status=PromiseStatus.OPEN,
+            conversation_id=conversation_id,
+        )
+        return self._add(promise)
+
+    def for_account(self, account_id: int) -> list[PromiseToPay]:
+        """Return an account's promises, earliest due date first."""
+        return self._list(
+            select(PromiseToPay)
+            .where(PromiseToPay.account_id == account_id)
+            .order_by(PromiseToPay.due_date, PromiseToPay.id)
+        )
+
+    def set_status(self, promise_id: int, status: PromiseStatus | str) -> PromiseToPay:
+        """Mark a promise kept or broken.
+
+        Raises:
+            NotFoundError: No such promise.
+            ValueError: Unknown status.
+        """
+        promise = self._require(PromiseToPay, promise_id)
+        promise.status = PromiseStatus(status)
+        self._session.flush()
+        return promise
+
+
+class PaymentClaimRepository(_Repository):
+    """Claims that a payment was already made ("I already paid")."""
+
+    def add(
+        self,
+        *,
+        account_id: int,
+        claimed_amount: MoneyLike | None = None,
+        claimed_date: dt.date | None = None,
+        conversation_id: str | None = None,
+    ) -> PaymentClaim:
+        """Record a claim for checking; it starts ``to_check``."""
+        claim = PaymentClaim(
+            account_id=account_id,
+            claimed_amount=None if claimed_amount is None else Decimal(claimed_amount),
+            claimed_date=claimed_date,
+            status=ClaimStatus.TO_CHECK,
+            conversation_id=conversation_id,
+        )
+        return self._add(claim)
+
+    def for_account(self, account_id: int) -> list[PaymentClaim]:
+        """Return an account's claims, oldest first."""
+        return self._list(
+            select(PaymentClaim)
+            .where(PaymentClaim.account_id == account_id)
+            .order_by(PaymentClaim.id)
+        )
+
+    def set_status(self, claim_id: int, status: ClaimStatus | str) -> PaymentClaim:
+        """Mark a claim confirmed or rejected.
+
+        Raises:
+            NotFoundError: No such claim.
+            ValueError: Unknown status.
+        """
+        claim = self._require(PaymentClaim, claim_id)
+        claim.status = ClaimStatus(status)
+        self._session.flush()
+        return claim
+
+
+class DisputeRepository(_Repository):
+    """Disputes raised by borrowers."""
+
+    def add(self, *, account_id: int, reason: str, conversation_id: str | None = None) -> Dispute:
+        """Record a dispute; it starts ``open``. Pausing the account is the caller's step."""
+        dispute = Dispute(
+            account_id=account_id,
+            reason=reason,
+            status=DisputeStatus.OPEN,
+            conversation_id=conversation_id,
+        )
+        return self._add(dispute)
+
+    def for_account(self, account_id: int) -> list[Dispute]:
+        """Return an account's disputes, oldest first."""
+        return self._list(
+            select(Dispute).where(Dispute.account_id == account_id).order_by(Dispute.id)
+        )
+
+    def set_status(self, dispute_id: int, status: DisputeStatus | str) -> Dispute:
+        """Mark a dispute resolved (or reopen it).
+
+        Raises:
+            NotFoundError: No such dispute.
+            ValueError: Unknown status.
+        """
+        dispute = self._require(Dispute, dispute_id)
+        dispute.status = DisputeStatus(status)
+        self._session.flush()
+        return dispute
+
+
+class ContactPreferenceRepository(_Repository):
+    """Stop-contact requests and wrong-number reports."""
+
+    def add(
+        self,
+        *,
+        mobile: str | None,
+        channel: Channel | str = Channel.ALL,
+        stop_contact: bool = False,
+        wrong_number: bool = False,
+        reason: str | None = None,
+        customer_id: int | None = None,
+        conversation_id: str | None = None,
+    ) -> ContactPreference:
+        """Record a contact preference for a mobile number.
+
+        Args:
+            mobile: The number the preference applies to (None when the party gave none;
+                ``conversation_id`` then identifies the contact).
+            channel: Channel it applies to (``all`` for every channel).
+            stop_contact: The person asked not to be contacted.
+            wrong_number: The number does not belong to the customer.
+            reason: Free-text reason, as said.
+            customer_id: Customer, when known.
+            conversation_id: Conversation where it was said.
+
+        Returns:
+            The new preference.
+        """
+        preference = ContactPreference(
+            mobile=mobile,
+            channel=Channel(channel),
+            stop_contact=stop_contact,
+            wrong_number=wrong_number,
+            reason=reason,
+            customer_id=customer_id,
+            conversation_id=conversation_id,
+        )
+        return self._add(preference)
+
+    def for_mobile(self, mobile: str) -> list[ContactPreference]:
+        """Return the preferences recorded for a mobile number, oldest first."""
+        return self._list(
+            select(ContactPreference)
+            .where(ContactPreference.mobile == mobile)
+            .order_by(ContactPreference.id)
+        )
+
+    def for_customer(self, customer_id: int) -> list[ContactPreference]:
+        """Return the preferences recorded for a customer, oldest first."""
+        return self._list(
+            select(ContactPreference)
+            .where(ContactPreference.customer_id == customer_id)
+            .order_by(ContactPreference.id)
+        )
+
+    def is_contact_stopped(self, mobile: str, channel: Channel | str) -> bool:
+        """Tell whether a number must not be contacted on a channel.
+
+        A stop-contact request or a wrong-number report on that channel or on ``all`` stops it.
+        """
+        statement = (
+            select(func.count(ContactPreference.id))
+            .where(ContactPreference.mobile == mobile)
+            .where(ContactPreference.channel.in_([Channel(channel), Channel.ALL]))
+            .where(ContactPreference.stop_contact | ContactPreference.wrong_number)
+        )
+        return self._session.execute(statement).scalar_one() > 0
+
+
+class VerificationRepository(_Repository):
+    """Verification attempts and locks (the rules live in :mod:`bot.db.verification`)."""
+
+    def record_verification_attempt(
+        self,
+        *,
+        conversation_id: str,
+        mobile: str,
+        success: bool,
+        customer_id: int | None = None,
+        during_lock: bool = False,
+        at: dt.datetime | None = None,
+    ) -> VerificationAttempt:
+        """Record one identity check; only the masked mobile number is stored.
+
+        Args:
+            conversation_id: Conversation (Rasa sender id).
+            mobile: The mobile number the person gave (stored masked).
+            success: Whether mobile and ID last four matched.
+            customer_id: The customer the mobile belongs to, if any.
+            during_lock: The attempt was refused because a lock was active.
+            at: When it happened (aware); defaults to now.
+
+        Returns:
+            The new attempt.
+        """
+        attempt = VerificationAttempt(
+            conversation_id=conversation_id,
+            customer_id=customer_id,
+            mobile_masked=mask_phone(mobile)[:32],
+            success=success,
+            during_lock=during_lock,
+            at=at or utcnow(),
+        )
+        return self._add(attempt)
+
+    def failed_attempts_since(self, customer_id: int, since: dt.datetime) -> int:
+        """Count a customer's failed attempts after ``since``, across conversations.
+
+        Attempts refused during a lock are not counted.
+        """
+        return self._count_failures(VerificationAttempt.customer_id == customer_id, since)
+
+    def conversation_failures_since(self, conversation_id: str, since: dt.datetime) -> int:
+        """Count a conversation's failed attempts after ``since``, whatever number was given.
+
+        Attempts refused during a lock are not counted.
+        """
+        return self._count_failures(VerificationAttempt.conversation_id == conversation_id, since)
+
+    def _count_failures(self, condition: Any, since: dt.datetime) -> int:
+        statement = (
+            select(func.count())
+            .select_from(VerificationAttempt)
+            .where(
+                condition,
+                VerificationAttempt.success.is_(False),
+                VerificationAttempt.during_lock.is_(False),
+                VerificationAttempt.at > since,
+            )
+        )
+        return self._session.execute(statement).scalar_one()
+
+    def last_success_at(
+        self, *, customer_id: int | None = None, conversation_id: str | None = None
+    ) -> dt.datetime | None:
+        """Return when the customer and/or the conversation last verified successfully."""
+        statement = (
+            select(VerificationAttempt.at)
+            .where(VerificationAttempt.success.is_(True))
+            .order_by(VerificationAttempt.at.desc())
+            .limit(1)
+        )
+        if customer_id is not None:
+            statement = statement.where(VerificationAttempt.customer_id == customer_id)
+        if conversation_id is not None:
+            statement = statement.where(VerificationAttempt.conversation_id == conversation_id)
+        return self._session.scalars(statement).first()
+
+    def attempts_for_conversation(self, conversation_id: str) -> list[VerificationAttempt]:
+        """Return a conversation's attempts in order."""
+        return self._list(
+            select(VerificationAttempt)
+            .where(VerificationAttempt.conversation_id == conversation_id)
+            .order_by(VerificationAttempt.at, VerificationAttempt.id)
+        )
+
+    def active_lock(self, customer_id: int, now: dt.datetime) -> VerificationLock | None:
+        """Return the customer's lock still in force at ``now`` (the longest), or ``None``."""
+        return self._longest_lock(VerificationLock.customer_id == customer_id, now)
+
+    def active_conversation_lock(
+        self, conversation_id: str, now: dt.datetime
+    ) -> VerificationLock | None:
+        """Return a lock recorded in this conversation still in force at ``now``, or ``None``."""
+        return self._longest_lock(VerificationLock.conversation_id == conversation_id, now)
+
+    def _longest_lock(self, condition: Any, now: dt.datetime) -> VerificationLock | None:
+        statement = (
+            select(VerificationLock)
+            .where(condition, VerificationLock.locked_until > now)
+            .order_by(VerificationLock.locked_until.desc())
+        )
+        return self._session.scalars(statement).first()
+
+    def lock(
+        self,
+        customer_id: int | None,
+        until: dt.datetime,
+        *,
+        reason: str = "verification_failures",
+        conversation_id: str | None = None,
+    ) -> VerificationLock:
+        """Lock disclosure until ``until`` for a customer and/or a conversation.
+
+        Args:
+            customer_id: Customer to lock everywhere, or ``None`` to lock only the conversation.
+            until: End of the lock (aware datetime).
+            reason: Why (default: too many failed verifications).
+            conversation_id: Conversation that triggered the lock; it is locked too.
+
+        Returns:
+            The new lock.
+
+        Raises:
+            ValueError: Neither a customer nor a conversation was given.
+        """
+        if customer_id is None and conversation_id is None:
+            raise ValueError("a lock needs a customer or a conversation")
+        lock = VerificationLock(
+            customer_id=customer_id,
+            locked_until=until,
+            reason=reason,
+            conversation_id=conversation_id,
+        )
+        logger.info(
+            "verification locked (customer %s, conversation %s) until %s",
+            customer_id,
+            conversation_id,
+            until.isoformat(),
+        )
+        return self._add(lock)
+
+
+class HandoffRepository(_Repository):
+    """Hand-offs to human agents."""
+
+    def add(
+        self,
+        *,
+        conversation_id: str,
+        reason: HandoffReason | str,
+        urgency: Urgency | str = Urgency.NORMAL,
+        account_id: int | None = None,
+        customer_id: int | None = None,
+        detail: str | None = None,
+    ) -> Handoff:
+        """Record a hand-off; it starts ``open``.
+
+        Args:
+            conversation_id: Conversation handed off.
+            reason: Why (request, distress, dispute, complaint, fallback, lockout, ...).
+            urgency: ``urgent`` for distress.
+            account_id: Account concerned, if verified.
+            customer_id: Customer concerned, if known.
+            detail: Note for the agent (masked before storing).
+
+        Returns:
+            The new hand-off.
+        """
+        handoff = Handoff(
+            conversation_id=conversation_id,
+            reason=HandoffReason(reason),
+            urgency=Urgency(urgency),
+            status=HandoffStatus.OPEN,
+            account_id=account_id,
+            customer_id=customer_id,
+            detail=None if detail is None else mask_text(detail),
+        )
+        return self._add(handoff)
+
+    def for_conversation(self, conversation_id: str) -> list[Handoff]:
+        """Return a conversation's hand-offs in order."""
+        return self._list(
+            select(Handoff).where(Handoff.conversation_id == conversation_id).order_by(Handoff.id)
+        )
+
+    def open_queue(self) -> list[Handoff]:
+        """Return the hand-offs not closed yet, urgent ones first, then oldest first."""
+        urgent_first = (Handoff.urgency == Urgency.URGENT).desc()
+        return self._list(
+            select(Handoff)
+            .where(Handoff.status != HandoffStatus.CLOSED)
+            .order_by(urgent_first, Handoff.id)
+        )
+
+    def set_status(self, handoff_id: int, status: HandoffStatus | str) -> Handoff:
+        """Move a hand-off to ``assigned`` or ``closed``.
+
+        Raises:
+            NotFoundError: No such hand-off.
+            ValueError: Unknown status.
+        """
+        handoff = self._require(Handoff, handoff_id)
+        handoff.status = HandoffStatus(status)
+        self._session.flush()
+        return handoff
+
+
+class OutcomeRepository(_Repository):
+    """Conversation outcomes, joined with Rasa's tracker store for review."""
+
+    def add(
+        self,
+        *,
+        conversation_id: str,
+        outcome: Outcome | str,
+        account_id: int | None = None,
+        detail: str | None = None,
+        at: dt.datetime | None = None,
+    ) -> ConversationOutcome:
+        """Record an outcome of a conversation (a conversation may have several).
+
+        Args:
+            conversation_id: Conversation (Rasa sender id).
+            outcome: What it achieved.
+            account_id: Account concerned, if verified.
+            detail: Short note, e.g. the plan id (masked before storing).
+            at: When (aware); defaults to now.
+
+        Returns:
+            The new outcome.
+        """
+        row = ConversationOutcome(
+            conversation_id=conversation_id,
+            outcome=Outcome(outcome),
+            account_id=account_id,
+            detail=None if detail is None else mask_text(detail),
+            at=at or utcnow(),
+        )
+        return self._add(row)
+
+    def for_conversation(self, conversation_id: str) -> list[ConversationOutcome]:
+        """Return a conversation's outcomes in order."""
+        return self._list(
+            select(ConversationOutcome)
+            .where(ConversationOutcome.conversation_id == conversation_id)
+            .order_by(ConversationOutcome.at, ConversationOutcome.id)
+        )
+
+    def for_conversations(self, conversation_ids: Sequence[str]) -> list[ConversationOutcome]:
+        """Return the outcomes of several conversations (for a review list), in order."""
+        if not conversation_ids:
+            return []
+        return self._list(
+            select(ConversationOutcome)
+            .where(ConversationOutcome.conversation_id.in_(list(conversation_ids)))
+            .order_by(ConversationOutcome.conversation_id, ConversationOutcome.at)
+        )
+
+
+class ComplianceEventRepository(_Repository):
+    """Messages blocked by the compliance guard."""
+
+    def add(
+        self,
+        *,
+        rule: str,
+        blocked_text: str,
+        conversation_id: str | None = None,
+        script_id: str | None = None,
+        at: dt.datetime | None = None,
+    ) -> ComplianceEvent:
+        """Record a blocked message; its text is stored masked.
+
+        Args:
+            rule: Rule id from the compliance table (e.g. ``no-threat``).
+            blocked_text: The sentence that was blocked.
+            conversation_id: Conversation, if any (agent drafts have none).
+            script_id: Script that replaced it, if any.
+            at: When (aware); defaults to now.
+
+        Returns:
+            The new event.
+        """
+        event = ComplianceEvent(
+            conversation_id=conversation_id,
+            rule=rule,
+            blocked_text=mask_text(blocked_text),
+            script_id=script_id,
+            reviewed=False,
+            at=at or utcnow(),
+        )
+        return self._add(event)
+
+    def for_conversation(self, conversation_id: str) -> list[ComplianceEvent]:
+        """Return a conversation's blocked messages in order."""
+        return self._list(
+            select(ComplianceEvent)
+            .where(ComplianceEvent.conversation_id == conversation_id)
+            .order_by(ComplianceEvent.at, ComplianceEvent.id)
+        )
+
+    def unreviewed(self) -> list[ComplianceEvent]:
+        """Return the events nobody has reviewed yet, oldest first."""
+        return self._list(
+            select(ComplianceEvent)
+            .where(ComplianceEvent.reviewed.is_(False))
+            .order_by(ComplianceEvent.at, ComplianceEvent.id)
+        )
+
+    def mark_reviewed(self, event_id: int) -> ComplianceEvent:
+        """Mark an event reviewed.
+
+        Raises:
+            NotFoundError: No such event.
+        """
+        event = self._require(ComplianceEvent, event_id)
+        event.reviewed = True
+        self._session.flush()
+        return event
+
+
+class Repositories:
+    """All repositories on one session, for callers that need several."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.customers = CustomerRepository(session)
+        self.accounts = AccountRepository(session)
+        self.plans = RepaymentPlanRepository(session)
+        self.promises = PromiseRepository(session)
+        self.payment_claims = PaymentClaimRepository(session)
+        self.disputes = DisputeRepository(session)
+        self.contact_preferences = ContactPreferenceRepository(session)
+        self.verification = VerificationRepository(session)
+        self.handoffs = HandoffRepository(session)
+        self.outcomes = OutcomeRepository(session)
+        self.compliance_events = ComplianceEventRepository(session)
