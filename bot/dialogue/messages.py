@@ -54,9 +54,11 @@ def compose(
     guard: Guard | None = None,
     guard_context: Any = None,
     lib: Library | None = None,
+    verified: bool = True,
 ) -> Composed:
     """Render every reply and pass it through the guard.
 
+    A script marked ``requires_verification`` is refused (rule right-party) unless ``verified``.
     A blocked message is replaced by the approved safe fallback script and reported in
     ``Composed.blocked``; the caller stores it as a compliance event.
     """
@@ -65,6 +67,8 @@ def compose(
     for reply in replies:
         message = lib.render(reply.script_id, dict(reply.params), seed=seed)
         rules = guard(message.text, guard_context) if guard else []
+        if lib.approved(reply.script_id).requires_verification and not verified:
+            rules = ["right-party", *rules]
         if rules:
             logger.warning("guard blocked script %s: %s", message.script_id, ",".join(rules))
             out.blocked.extend(Blocked(rule, message.text, message.script_id) for rule in rules)

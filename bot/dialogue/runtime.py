@@ -56,12 +56,25 @@ def guard_rules(text: str, context: Any) -> list[str]:
     return [violation.rule for violation in check(text, context).violations]
 
 
+def is_verified(turn: Turn, outcome: Outcome) -> bool:
+    """Verified after this turn (the outcome may have just verified the borrower)."""
+    return outcome.slots.get(VERIFICATION, turn.slots.get(VERIFICATION)) == VERIFIED
+
+
 def guard_context(turn: Turn, outcome: Outcome) -> Any:
-    """What the guard must know about the conversation (verified or not, channel)."""
+    """What the guard must know: verified or not, channel, local time.
+
+    Replies answer a conversation the borrower started, so quiet hours (a limit on
+    outbound contact) do not silence them.
+    """
     from bot.compliance import GuardContext
 
-    state = outcome.slots.get(VERIFICATION, turn.slots.get(VERIFICATION))
-    return GuardContext(verified=state == VERIFIED, channel=turn.channel)
+    return GuardContext(
+        verified=is_verified(turn, outcome),
+        channel=turn.channel,
+        local_time=turn.now,
+        borrower_initiated=True,
+    )
 
 
 def execute(

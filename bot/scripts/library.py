@@ -51,6 +51,7 @@ class Script:
     rules_checked: tuple[str, ...]
     variants: tuple[str, ...]
     source: str
+    requires_verification: bool = False
 
     @property
     def placeholders(self) -> frozenset[str]:
@@ -155,6 +156,8 @@ def _parse_script(raw: Any, stage: str, source: str) -> Script:
         problems.append(f"status must be one of {STATUSES}")
     if raw["locale"] not in LOCALES:
         problems.append(f"locale must be one of {LOCALES}")
+    if not isinstance(raw.get("requires_verification", False), bool):
+        problems.append("requires_verification must be true or false")
     if not isinstance(raw["version"], int) or raw["version"] < 1:
         problems.append("version must be a positive integer")
     if not isinstance(raw["approved_at"], dt.date):
@@ -182,6 +185,7 @@ def _parse_script(raw: Any, stage: str, source: str) -> Script:
         rules_checked=tuple(str(r) for r in raw["rules_checked"]),
         variants=tuple(variants),
         source=source,
+        requires_verification=bool(raw.get("requires_verification", False)),
     )
 
 

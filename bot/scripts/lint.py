@@ -1,0 +1,160 @@
+"""Checks on the scripts library, run by `python -m bot.scripts lint` and by `make test`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.scripts.library import Library, Script, ScriptError, load_library
+from bot.scripts.placeholders import PLACEHOLDERS, sample_values
+
+ROOT = Path(__file__).resolve().parents[2]
+OPENING_SCRIPT = "opening.disclosure"
+# The first message must name the institution, say it is automated and that it is recorded.
+OPENING_DISCLOSURES = {
+    "institution": re.compile(r"\{institution\}"),
+    "automated assistant": re.compile(r"自动|智能|机器人"),
+    "recording": re.compile(r"记录|录音"),
+}
+# Where the code names scripts: handlers (`.say("id"`) and actions (`script_id = "id"`).
+SCRIPT_REFERENCE = re.compile(
+    r"""(?:\.say\(|script_id\s*=\s*|_SCRIPT\s*=\s*)\s*["']([a-z_]+\.[a-z_0-9]+)["']"""
+)
+CODE_DIRS = ("bot", "actions")
+
+# A guard returns the violated rule ids of a text given "verified or not".
+Guard = Callable[[str, bool], list[str]]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One lint finding."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+def default_guard(text: str, verified: bool) -> list[str]:
+    """The runtime compliance guard, as the bot applies it."""
+    from bot.compliance import GuardContext, check
+
+    return [v.rule for v in check(text, GuardContext(verified=verified)).violations]
+
+
+def check_placeholders(script: Script) -> list[Problem]:
+    """Every placeholder must be known (and so come from the ledger, policy or calculator)."""
+    unknown = sorted(script.placeholders - PLACEHOLDERS.keys())
+    return [Problem(script.id, f"unknown placeholder {{{name}}}") for name in unknown]
+
+
+def check_right_party(script: Script) -> list[Problem]:
+    """A script that states debt facts must be marked for verified borrowers only."""
+    facts = sorted(
+        name
+        for name in script.placeholders
+        if name in PLACEHOLDERS and PLACEHOLDERS[name].debt_fact
+    )
+    if facts and not script.requires_verification:
+        return [Problem(script.id, f"states debt facts {facts} but lacks requires_verification")]
+    return []
+
+
+def check_guard(script: Script, guard: Guard) -> list[Problem]:
+    """Every approved variant, filled with sample values, must pass the guard.
+
+    Scripts that may be said before verification are checked as if the other party were
+    unverified; the others as said to a verified borrower.
+    """
+    if script.status != "approved":
+        return []
+    samples = sample_values()
+    problems = []
+    for index, variant in enumerate(script.variants):
+        text = variant.format(**{name: samples.get(name, "") for name in script.placeholders})
+        for rule in sorted(set(guard(text, script.requires_verification))):
+            problems.append(Problem(f"{script.id}[{index}]", f"violates {rule}: {text}"))
+    return problems
+
+
+def check_opening(library: Library) -> list[Problem]:
+    """The opening script carries the required disclosures in every variant."""
+    try:
+        script = library.approved(OPENING_SCRIPT)
+    except ScriptError as exc:
+        return [Problem(OPENING_SCRIPT, str(exc))]
+    return [
+        Problem(OPENING_SCRIPT, f"variant {i} lacks the {what} disclosure")
+        for i, text in enumerate(script.variants)
+        for what, pattern in OPENING_DISCLOSURES.items()
+        if not pattern.search(text)
+    ]
+
+
+def referenced_scripts(root: Path = ROOT) -> dict[str, str]:
+    """Script ids named in the code, with the first file naming each."""
+    found: dict[str, str] = {}
+    for folder in CODE_DIRS:
+        for path in sorted((root / folder).rglob("*.py")):
+            for script_id in SCRIPT_REFERENCE.findall(path.read_text(encoding="utf-8")):
+                found.setdefault(script_id, str(path.relative_to(root)))
+    return found
+
+
+def check_references(library: Library, root: Path = ROOT) -> list[Problem]:
+    """Every script the code sends exists and is approved."""
+    problems = []
+    for script_id, where in referenced_scripts(root).items():
+        try:
+            library.approved(script_id)
+        except ScriptError as exc:
+            problems.append(Problem(where, str(exc)))
+    return problems
+
+
+def check_domain(domain_path: Path = ROOT / "domain.yml") -> list[Problem]:
+    """The domain holds no text of its own: every bot sentence comes from the library."""
+    domain: dict[str, Any] = yaml.safe_load(domain_path.read_text(encoding="utf-8")) or {}
+    return [
+        Problem(f"domain.yml responses.{name}", "free text in the domain; use a script")
+        for name in (domain.get("responses") or {})
+    ]
+
+
+def lint(
+    library: Library | None = None, guard: Guard | None = default_guard, root: Path = ROOT
+) -> list[Problem]:
+    """Run every check; an empty list means the library is fit to ship."""
+    try:
+        library = library or load_library()
+    except ScriptError as exc:
+        return [Problem("scripts_library", str(exc))]
+    problems: list[Problem] = []
+    for script in library:
+        problems += check_placeholders(script)
+        problems += check_right_party(script)
+        if guard is not None:
+            problems += check_guard(script, guard)
+    problems += check_opening(library)
+    problems += check_references(library, root)
+    problems += check_domain(root / "domain.yml")
+    return problems
+
+
+def describe(scripts: Iterable[Script]) -> str:
+    """Scripts as a person reads them: id, status, approval, answers, texts."""
+    lines = []
+    for s in scripts:
+        lines.append(
+            f"{s.id}  v{s.version} {s.status}  ({s.locale}; {s.approved_by} {s.approved_at})"
+        )
+        lines.append(f"  answers: {', '.join(s.answers)}   rules: {', '.join(s.rules_checked)}")
+        lines.extend(f"  - {text}" for text in s.variants)
+    return "\n".join(lines)
