@@ -64,6 +64,21 @@ train: install spacy-model $(MODEL) ## Train the Rasa model (only when data, con
 run: install spacy-model db train ## Set up everything and start the assistant (Rasa :5005, actions :5055)
 	RASA_PORT=$(RASA_PORT) ACTIONS_PORT=$(ACTIONS_PORT) $(RUNTIME_ENV) bin/run-stack
 
+# The production profile: our data and Rasa's conversations in PostgreSQL, a Redis lock store,
+# two Rasa instances (RASA_PORT and RASA_PORT+1). Override the variables for a real deployment.
+PROD_ENV := DATABASE_URL=$${DATABASE_URL:-postgresql+psycopg2://postgres@127.0.0.1:5432/test} \
+  ACTION_ENDPOINT_URL=http://localhost:$(ACTIONS_PORT)/webhook \
+  TRACKER_DB_HOST=$${TRACKER_DB_HOST:-127.0.0.1} TRACKER_DB_PORT=$${TRACKER_DB_PORT:-5432} \
+  TRACKER_DB_NAME=$${TRACKER_DB_NAME:-test} TRACKER_DB_USER=$${TRACKER_DB_USER:-postgres} \
+  TRACKER_DB_PASSWORD=$${TRACKER_DB_PASSWORD:-} REDIS_HOST=$${REDIS_HOST:-127.0.0.1} \
+  REDIS_PORT=$${REDIS_PORT:-6379} REDIS_DB=$${REDIS_DB:-0}
+
+.PHONY: run-prod
+run-prod: install spacy-model train ## Production profile: PostgreSQL + Redis, two Rasa instances
+	$(PROD_ENV) $(RUNTIME_ENV) $(PY) -m bot.db.demo
+	$(PROD_ENV) RASA_PORT=$(RASA_PORT) ACTIONS_PORT=$(ACTIONS_PORT) ENDPOINTS=endpoints.prod.yml \
+	  RASA_INSTANCES=2 $(RUNTIME_ENV) bin/run-stack
+
 # ---------------------------------------------------------------- checks
 .PHONY: lint
 lint: install ## ruff (lint and format check)
