@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot import clock
 from bot.policy.config import Policy
 
 
 def local_today(policy: Policy, now: datetime | None = None) -> date:
-    """Return today's date in the policy time zone.
+    """Return today's date in the policy time zone (``BOT_TODAY`` pins it, see bot.clock).
 
     Args:
         policy: The issuer policy.
@@ -20,8 +21,7 @@ def local_today(policy: Policy, now: datetime | None = None) -> date:
     Raises:
         ValueError: If ``now`` is naive.
     """
-    moment = datetime.now(policy.zone) if now is None else _aware(now)
-    return moment.astimezone(policy.zone).date()
+    return clock.local_today(policy.time_zone, now)
 
 
 def is_quiet_time(moment: datetime, policy: Policy) -> bool:

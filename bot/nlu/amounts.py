@@ -1,0 +1,146 @@
+"""Amounts of money in yuan, written the way borrowers type them.
+
+Pure functions, no Rasa. The value is a ``Decimal``.
+
+The span covers the number with its magnitude and any attached currency ("2,000元",
+"八百块钱", "¥800", "1.5万", "3k", "两块五" = 2.5).
+
+A number counts as an amount when:
+
+* it carries a currency (¥/￥/RMB/人民币 before it, 元/块/块钱/圆/rmb after it), a Latin
+  magnitude ("3k", "1.5w") - "两块五" is 2.5;
+* or it is written in Arabic digits (at most 8 digits before the decimal point), or in
+  Chinese numerals that include a magnitude (十百千万亿: "五百", "三千五", "两万"), and is not
+  followed by a measure word (个 次 天 年 月 期 号 日 岁 人 点 % 分 位 ...) or by an
+  approximation (多 来 余 几: "三千多" is not an exact amount), nor preceded by 第, nor a
+  number to call or complain to ("打12378", "投诉到315");
+* approximate ranges ("三四百", "一两千"), idioms ("万一", "千万", "十万火急"), arithmetic
+  ("1+1") and chat slang that is the whole message ("88", "886", "666") are not amounts.
+
+Dates, tenors, phone numbers and ID digits are masked before this runs, so "15号", "12期"
+and "后四位1234" yield no amount.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from decimal import Decimal
+
+from bot.nlu.matches import Match
+from bot.nlu.numbers import CN_DIGITS, CN_MAGNITUDES, parse_int, parse_number
+
+logger = logging.getLogger(__name__)
+
+MAX_ARABIC_DIGITS = 8
+"""Longer digit strings are account, card or ID numbers, not amounts."""
+
+_RUN = (
+    rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    rf"|[{CN_DIGITS}{CN_MAGNITUDES}]|点(?=[{CN_DIGITS}\d]))+"
+)
+_AMOUNT = re.compile(
+    r"(?<![\d.A-Za-z第+*/=×÷])(?<!\d:)"
+    r"(?P<prefix>(?:[¥￥]|RMB|rmb|人民币)\s?)?"
+    rf"(?P<num>{_RUN}(?:\s?[kKwW](?![A-Za-z]))?)"
+    r"(?P<suffix>\s?(?:块钱|块|元钱|元|圆|rmb|RMB|人民币)"
+    rf"(?:(?P<jiao>[一二两三四五六七八九\d])毛?(?![\d{CN_DIGITS}{CN_MAGNITUDES}号日期个天月]))?)?"
+)
+_MEASURE_AFTER = re.compile(
+    r"[A-Za-z]|\s*(?:个|次|天|年|岁|月|期|号|日|人|点|%|分|秒|小时|周|星期|礼拜|页|条|张|位|倍|楼"
+    r"|层|路|笔|家|口|件|台|遍|届|级|克|斤|公斤|米|多|来|余|几|[+*=×÷]|[/:\-]\d|\.\d)"
+)
+_NOT_MONEY_BEFORE = re.compile(r"(?:打|拨打?|致电|热线|电话|号码|投诉到?|举报到?)\s*$")
+_NOT_MONEY_AFTER = re.compile(r"\s*(?:热线|电话|投诉|举报)")
+_TAIL_WORD_AFTER = re.compile(r"[次下起定直共样些般点个天年月期号日周岁人遍笔]")
+_IDIOMS = ("十万火急", "十全十美", "一五一十", "千千万万", "万无一失", "百分之", "百分百")
+_CHAT_NUMBERS = frozenset({"88", "886", "520", "666", "233", "555"})
+"""Chat slang ("88" = bye) when it is the whole message."""
+_CN_CHARS = frozenset(CN_DIGITS + CN_MAGNITUDES + "点")
+_FIRST_CN = frozenset(CN_DIGITS + "十拾") - {"零", "〇"}
+
+
+def find_amounts(text: str) -> list[Match]:
+    """Finds amounts of money.
+
+    Args:
+        text: The message, with spans of higher-priority entities masked.
+
+    Returns:
+        Matches in text order; each value is a ``Decimal`` number of yuan.
+    """
+    matches = []
+    for found in _AMOUNT.finditer(text):
+        match = _read(text, found)
+        if match is not None:
+            matches.append(match)
+    return matches
+
+
+def _read(text: str, found: re.Match[str]) -> Match | None:
+    start = found.start("num")
+    number = _cut_mixed_run(found["num"])
+    end = start + len(number)
+    has_currency = bool(found["prefix"]) or (bool(found["suffix"]) and end == found.end("num"))
+    if not has_currency and _has_colloquial_tail(number) and _TAIL_WORD_AFTER.match(text, end):
+        number, end = number[:-1], end - 1
+    if (
+        _in_idiom(text, start)
+        or _is_chat_slang(text, number)
+        or _is_service_number(text, start, end)
+    ):
+        return None
+    if not (has_currency or _is_bare_amount(number, text, end)):
+        return None
+    value = parse_number(number)
+    if value is None:
+        return None
+    if has_currency and found["jiao"]:
+        tenths = parse_int(found["jiao"])
+        value += Decimal(tenths if tenths is not None else 0) / 10
+    if has_currency:
+        return Match(found.start(), found.end(), value)
+    return Match(start, end, value)
+
+
+def _cut_mixed_run(number: str) -> str:
+    """Cuts "800一" (digits running into a Chinese digit, as in "800一个月") after the digits."""
+    for i in range(1, len(number)):
+        if number[i - 1].isdigit() and number[i] in CN_DIGITS:
+            return number[:i]
+    return number
+
+
+def _is_chat_slang(text: str, number: str) -> bool:
+    return number in _CHAT_NUMBERS and text.strip(" !！~～。.") == number
+
+
+def _is_service_number(text: str, start: int, end: int) -> bool:
+    """Hotlines and numbers to call or complain to ("打12378", "投诉到315")."""
+    before = text[max(0, start - 4) : start]
+    return bool(_NOT_MONEY_BEFORE.search(before) or _NOT_MONEY_AFTER.match(text, end))
+
+
+def _is_bare_amount(number: str, text: str, end: int) -> bool:
+    """Whether a number without currency reads as money rather than a count or a time."""
+    if _MEASURE_AFTER.match(text, end):
+        return False
+    if number[-1] in "kKwW":
+        return True
+    cn_chars = [char for char in number if char in _CN_CHARS]
+    if not cn_chars:
+        return len(number.split(".")[0].replace(",", "")) <= MAX_ARABIC_DIGITS
+    starts_well = number[0].isdigit() or number[0] in _FIRST_CN
+    has_magnitude = any(char in CN_MAGNITUDES for char in number)
+    decimal_ok = "点" not in number or number[-1] in "百千万亿佰仟萬億"
+    return starts_well and has_magnitude and len(number) >= 2 and decimal_ok
+
+
+def _has_colloquial_tail(number: str) -> bool:
+    """True for "两万一" style endings, where the last digit may start the next word."""
+    return len(number) >= 3 and number[-1] in CN_DIGITS and number[-2] in CN_MAGNITUDES
+
+
+def _in_idiom(text: str, start: int) -> bool:
+    window = text[max(0, start - 3) : start + 4]
+    return any(idiom in window for idiom in _IDIOMS)

@@ -1,0 +1,316 @@
+"""Chinese date expressions resolved against today's date.
+
+Pure functions, no Rasa. ``T`` is the ``today`` argument (the caller passes today's date in
+Asia/Shanghai); weeks start on Monday. Numbers may be Arabic or Chinese ("下个月五号",
+"十五号", "三天后", "2026年12月5日", "二〇二六年十二月五日"). The entity span covers the whole
+expression ("下个月5号", "这周五", "三天后"). An expression naming an impossible date
+("2月30号") yields nothing.
+
+=====================================================  ==========================================
+Expression                                             Value
+=====================================================  ==========================================
+今天 今日 今儿 今晚 今早                                 T
+明天 明日 明儿 明早 明晚                                 T+1
+后天 后日                                                T+2
+大后天                                                   T+3
+昨天 昨日 昨晚 / 前天 / 大前天                           T-1 / T-2 / T-3
+N天后 N天以后 N天之后 N日后 ("三天后", "3天后")         T+N
+过N天 ("过两天" = T+2)                                   T+N
+N天前 N天以前 N天之前                                    T-N
+N周后 N个星期后 N个礼拜后 ("一周后"), 过N周              T+7N
+半个月后, 过半个月                                       T+15
+N个月后 N个月以后 N个月之后                              T + N calendar months (day clamped to the
+                                                         month's last day)
+下周 下星期 下礼拜 下个星期 下个礼拜 (no weekday after)   T+7
+下下周 (no weekday after)                                T+14
+周X 星期X 礼拜X 这周X 本周X 这个星期X                    weekday X of the current week if that day
+(X = 一..六, 日/天, or 1..7)                             is T or later, else weekday X of next week
+下周X 下星期X 下个礼拜X                                  weekday X of next week
+下下周X                                                  weekday X of the week after next
+上周X 上星期X 上个礼拜X                                  weekday X of last week
+周末 这周末 本周末                                       Saturday of the current week (T itself
+                                                         when T is Sunday)
+下周末                                                   Saturday of next week
+N号 N日 ("15号", "十五号")                               the first date on or after T whose day of
+                                                         month is N (this month if N >= T's day,
+                                                         else next month; months without day N
+                                                         are skipped: "31号" on 11-20 -> 12-31)
+这个月N号 本月N号                                        day N of the current month (may be past;
+                                                         clamped to the month's last day)
+下个月N号 下月N号 下个月的N号                             day N of next month (clamped to its last
+                                                         day)
+月底 月末 这个月底 本月底                                 last day of the current month
+下个月底 下月底 下月末                                    last day of next month
+月初                                                     the first 1st on or after T
+这个月初 本月初                                           the 1st of the current month
+下月初 下个月初                                           the 1st of next month
+月中                                                     the first 15th on or after T
+这个月中 本月中                                           the 15th of the current month
+下月中 下个月中 (旬 optional)                             the 15th of next month
+M月N号 M月N日 M月N ("12月5号") and M/N ("12/5")           month M day N of T's year, or of next
+                                                         year when that date is before T
+M月初 / M月中 / M月底 (月末)                              the 1st / 15th / last day of month M
+                                                         (next year when before T)
+年底 年末                                                December 31 of T's year
+YYYY-MM-DD YYYY/MM/DD YYYY.MM.DD YYYY年M月D日 (号)        that date
+=====================================================  ==========================================
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable
+
+from dateutil.relativedelta import relativedelta
+
+from bot.nlu.matches import Match, select_longest
+from bot.nlu.numbers import parse_digits, parse_int
+
+logger = logging.getLogger(__name__)
+
+_CN = "零〇一二两三四五六七八九十"
+_NUM = rf"(?:\d{{1,3}}|[{_CN}百]{{1,4}})"
+_DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+_MONTH = r"(?:\d{1,2}|十[一二]?|[一二三四五六七八九])"
+_NOT_NUMERAL_BEFORE = rf"(?<![\d{_CN}百千万./-])"
+_NOT_NUMERAL_AFTER = rf"(?![\d{_CN}百千万元块期个天月])"
+_AFTER = r"(?:以后|之后|后)"
+_BEFORE = r"(?:以前|之前|前)"
+_WEEK = r"(?:周|星期|礼拜)"
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_WEEKDAYS.update({str(i + 1): i for i in range(7)})
+
+Resolver = Callable[[re.Match[str], dt.date], "dt.date | None"]
+
+
+def find_dates(text: str, today: dt.date) -> list[Match]:
+    """Finds date expressions and resolves them against ``today``.
+
+    Args:
+        text: The message (full-width characters already mapped to ASCII).
+        today: Today's date in the borrower's time zone.
+
+    Returns:
+        Non-overlapping matches in text order; each value is a ``datetime.date``.
+    """
+    candidates = []
+    for pattern, resolve in _RULES:
+        for found in pattern.finditer(text):
+            value = _safe(resolve, found, today)
+            if value is not None:
+                candidates.append(Match(found.start(), found.end(), value))
+    return select_longest(candidates)
+
+
+def _safe(resolve: Resolver, found: re.Match[str], today: dt.date) -> dt.date | None:
+    try:
+        return resolve(found, today)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _last_day(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    return day + relativedelta(months=months)
+
+
+def _month_day(year: int, month: int, day: int, clamp: bool) -> dt.date | None:
+    if not 1 <= day <= 31:
+        return None
+    if clamp:
+        day = min(day, _last_day(year, month))
+    return dt.date(year, month, day)
+
+
+def _next_occurrence(today: dt.date, month: int, day: int) -> dt.date:
+    """Month/day in today's year, or next year when it already passed."""
+    candidate = dt.date(today.year, month, day)
+    return candidate if candidate >= today else dt.date(today.year + 1, month, day)
+
+
+def _num(found: re.Match[str], group: str) -> int:
+    value = parse_int(found[group])
+    if value is None:
+        raise ValueError(found[group])
+    return value
+
+
+def _year(text: str) -> int:
+    value = parse_digits(text)
+    if value is None:
+        raise ValueError(text)
+    return value
+
+
+# Resolvers ----------------------------------------------------------------------------
+
+
+def _offset(days: int) -> Resolver:
+    return lambda _found, today: today + dt.timedelta(days=days)
+
+
+def _days_after(found: re.Match[str], today: dt.date) -> dt.date:
+    return today + dt.timedelta(days=_num(found, "n"))
+
+
+def _days_before(found: re.Match[str], today: dt.date) -> dt.date:
+    return today - dt.timedelta(days=_num(found, "n"))
+
+
+def _weeks_after(found: re.Match[str], today: dt.date) -> dt.date:
+    return today + dt.timedelta(weeks=_num(found, "n"))
+
+
+def _months_after(found: re.Match[str], today: dt.date) -> dt.date:
+    return _add_months(today, _num(found, "n"))
+
+
+def _weekday(found: re.Match[str], today: dt.date) -> dt.date:
+    monday = today - dt.timedelta(days=today.weekday())
+    target = monday + dt.timedelta(days=_WEEKDAYS[found["wd"]])
+    prefix = (found["prefix"] or "").replace("个", "")
+    if prefix == "下下":
+        return target + dt.timedelta(weeks=2)
+    if prefix == "下":
+        return target + dt.timedelta(weeks=1)
+    if prefix == "上":
+        return target - dt.timedelta(weeks=1)
+    return target if target >= today else target + dt.timedelta(weeks=1)
+
+
+def _weekend(found: re.Match[str], today: dt.date) -> dt.date:
+    saturday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=5)
+    if found["prefix"]:
+        return saturday + dt.timedelta(weeks=1)
+    return max(saturday, today) if today.weekday() == 6 else saturday
+
+
+def _day_of_month(found: re.Match[str], today: dt.date) -> dt.date | None:
+    day = _num(found, "d")
+    if not 1 <= day <= 31:
+        return None
+    first = today.replace(day=1)
+    for months in range(13):
+        month_start = _add_months(first, months)
+        if day <= _last_day(month_start.year, month_start.month):
+            candidate = month_start.replace(day=day)
+            if candidate >= today:
+                return candidate
+    return None
+
+
+def _this_month_day(found: re.Match[str], today: dt.date) -> dt.date | None:
+    return _month_day(today.year, today.month, _num(found, "d"), clamp=True)
+
+
+def _next_month_day(found: re.Match[str], today: dt.date) -> dt.date | None:
+    start = _add_months(today.replace(day=1), 1)
+    return _month_day(start.year, start.month, _num(found, "d"), clamp=True)
+
+
+def _part_of_month(part: str, year: int, month: int) -> dt.date:
+    if part == "初":
+        return dt.date(year, month, 1)
+    if part == "中":
+        return dt.date(year, month, 15)
+    return dt.date(year, month, _last_day(year, month))
+
+
+def _month_part(found: re.Match[str], today: dt.date) -> dt.date:
+    """月初/月中/月底 with an optional 这个/本/下个 prefix."""
+    prefix = (found["prefix"] or "").replace("个", "")
+    part = found["part"]
+    if prefix == "下":
+        start = _add_months(today.replace(day=1), 1)
+        return _part_of_month(part, start.year, start.month)
+    this_month = _part_of_month(part, today.year, today.month)
+    if prefix or part in "底末" or this_month >= today:
+        return this_month
+    start = _add_months(today.replace(day=1), 1)
+    return _part_of_month(part, start.year, start.month)
+
+
+def _named_month_part(found: re.Match[str], today: dt.date) -> dt.date | None:
+    month = _num(found, "m")
+    if not 1 <= month <= 12:
+        return None
+    this_year = _part_of_month(found["part"], today.year, month)
+    if this_year >= today:
+        return this_year
+    return _part_of_month(found["part"], today.year + 1, month)
+
+
+def _month_and_day(found: re.Match[str], today: dt.date) -> dt.date | None:
+    month, day = _num(found, "m"), _num(found, "d")
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return _next_occurrence(today, month, day)
+
+
+def _full_date(found: re.Match[str], _today: dt.date) -> dt.date:
+    return dt.date(_year(found["y"]), _num(found, "m"), _num(found, "d"))
+
+
+def _end_of_year(_found: re.Match[str], today: dt.date) -> dt.date:
+    return dt.date(today.year, 12, 31)
+
+
+def _rule(pattern: str, resolve: Resolver) -> tuple[re.Pattern[str], Resolver]:
+    return re.compile(pattern), resolve
+
+
+_RULES: list[tuple[re.Pattern[str], Resolver]] = [
+    _rule(r"今(?:天|日|儿|晚|早)", _offset(0)),
+    _rule(r"明(?:天|日|儿|晚|早)", _offset(1)),
+    _rule(r"(?<![以之然最过])后(?:天|日)", _offset(2)),
+    _rule(r"大后天", _offset(3)),
+    _rule(r"昨(?:天|日|晚)", _offset(-1)),
+    _rule(r"(?<![以之提])前天", _offset(-2)),
+    _rule(r"大前天", _offset(-3)),
+    _rule(rf"{_NOT_NUMERAL_BEFORE}(?P<n>{_NUM})(?:天|日){_AFTER}", _days_after),
+    _rule(rf"过(?P<n>{_NUM})天", _days_after),
+    _rule(rf"{_NOT_NUMERAL_BEFORE}(?P<n>{_NUM})(?:天|日){_BEFORE}", _days_before),
+    _rule(rf"{_NOT_NUMERAL_BEFORE}(?P<n>{_NUM})个?{_WEEK}{_AFTER}", _weeks_after),
+    _rule(rf"过(?P<n>{_NUM})个?{_WEEK}", _weeks_after),
+    _rule(rf"(?:半个月{_AFTER}|过半个月)", _offset(15)),
+    _rule(rf"{_NOT_NUMERAL_BEFORE}(?P<n>{_NUM})个月{_AFTER}", _months_after),
+    _rule(rf"下个?{_WEEK}(?![一二三四五六日天1-7末])", _offset(7)),
+    _rule(rf"下下个?{_WEEK}(?![一二三四五六日天1-7末])", _offset(14)),
+    _rule(
+        rf"(?:(?P<prefix>下下个?|下个?|(?<![早晚马路])上个?|这个?|本))?(?<![{_CN}\d])"
+        rf"{_WEEK}(?P<wd>[一二三四五六日天1-7])",
+        _weekday,
+    ),
+    _rule(r"(?:(?P<prefix>下个?)|这个?|本)?周末", _weekend),
+    _rule(
+        rf"{_NOT_NUMERAL_BEFORE}(?<![\d{_CN}]月)(?P<d>{_DAY})[号日](?![\d线楼床门号])",
+        _day_of_month,
+    ),
+    _rule(rf"(?:这个?|本)月(?:的)?(?P<d>{_DAY})[号日]", _this_month_day),
+    _rule(rf"下个?月(?:的)?(?P<d>{_DAY})[号日]", _next_month_day),
+    _rule(
+        rf"(?:(?P<prefix>下个?|这个?|本)|(?<![\d个{_CN}]))月(?P<part>初|中|底|末)(?:旬)?",
+        _month_part,
+    ),
+    _rule(
+        rf"{_NOT_NUMERAL_BEFORE}(?P<m>{_MONTH})月份?(?P<part>初|中|底|末)(?:旬)?", _named_month_part
+    ),
+    _rule(
+        rf"{_NOT_NUMERAL_BEFORE}(?P<m>{_MONTH})月份?(?P<d>{_DAY})(?:[号日]|{_NOT_NUMERAL_AFTER})",
+        _month_and_day,
+    ),
+    _rule(r"(?<![\d/.])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])", _month_and_day),
+    _rule(r"(?<![去前明])年(?:底|末)", _end_of_year),
+    _rule(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)", _full_date),
+    _rule(
+        r"(?<!\d)(?P<y>\d{4}|[零〇一二三四五六七八九]{4})年"
+        rf"(?P<m>{_MONTH})月(?P<d>{_DAY})[日号]",
+        _full_date,
+    ),
+]

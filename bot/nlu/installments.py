@@ -1,0 +1,135 @@
+"""Installment tenors ("分12期", "24个月", "两年还清") as a whole number of months.
+
+Pure functions, no Rasa. The entity span covers the number and its unit ("六期" in
+"分六期", "12个月", "半年", "一年半"); a leading 分/分成 is consumed but not part of the span.
+
+=======================================  ==============================================
+Form                                     Rule
+=======================================  ==============================================
+分N期 分N个月 分N月 分N次 分成N期         always a tenor (N months; 分N次 = N payments)
+分N年 分半年 分N年半                      always a tenor (12N / 6 / 12N+6)
+N期 ("12期", "三期")                       a tenor unless preceded by 第 ("第三期")
+N个月 ("24个月")                          a tenor when the message is about repaying (分, 期,
+                                         还, 月供, 每月, 按月, 付, 缴, 交) or is only the tenor
+                                         ("24个月吧"); never when it reads as elapsed time:
+                                         after 逾期/拖/欠/已经/了/有 or before 前/后/了/没/未/多;
+                                         never "一个月" ("per month": "一个月能还一千")
+半年 一年 两年 N年半                      6 / 12 / 24 / 12N+6, only when the message is about
+                                         repaying, with the same elapsed-time exclusions
+=======================================  ==============================================
+
+Values outside 1..360 months are dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from bot.nlu.matches import MASK_CHAR, Match, select_longest
+from bot.nlu.numbers import parse_int
+
+logger = logging.getLogger(__name__)
+
+_CN = "零一二两三四五六七八九十"
+_NUM = rf"(?:\d{{1,3}}|[{_CN}]{{1,3}})"
+_NOT_NUMERAL_BEFORE = rf"(?<![\d{_CN}.])"
+MAX_MONTHS = 360
+
+_SPLIT = re.compile(
+    rf"(?P<ctx>分(?:成|为)?\s*)(?P<n>{_NUM}|半)\s*(?P<unit>期|个月|月|次|年半|个?年)"
+)
+_PERIODS = re.compile(rf"(?<!第){_NOT_NUMERAL_BEFORE}(?P<n>{_NUM})\s*(?P<unit>期)(?!限)")
+_MONTHS = re.compile(rf"{_NOT_NUMERAL_BEFORE}(?P<n>{_NUM})\s*(?P<unit>个月)")
+_YEARS = re.compile(rf"{_NOT_NUMERAL_BEFORE}(?:(?P<n>{_NUM})个?(?P<unit>年半|年)|(?P<half>半)年)")
+
+_REPAYMENT_CONTEXT = re.compile(r"分(?!钟)|期|还|月供|每个?月|按月|付|缴|交")
+_ELAPSED_BEFORE = re.compile(r"(?:逾期|超期|拖|欠|已经|失业|住院|了|有|过去)\s*$")
+_ELAPSED_AFTER = re.compile(r"^\s*(?:以前|之前|前|以后|之后|后|了|没|未|多|来)")
+_FILLER = frozenset(
+    "那就吧呢啊吗呀嘛哦嗯额呃行好可以的我想要能不能先这样呗看成么是最多少至个" + MASK_CHAR
+)
+_PUNCTUATION = re.compile(r"[\s\W_]", re.UNICODE)
+
+
+def find_installments(text: str) -> list[Match]:
+    """Finds installment tenors and converts them to months.
+
+    Args:
+        text: The message, with spans of higher-priority entities masked.
+
+    Returns:
+        Non-overlapping matches in text order; each value is an ``int`` of months.
+    """
+    candidates = [m for m in _split_matches(text) if _in_range(m)]
+    for found in _PERIODS.finditer(text):
+        candidates.append(_to_match(found, found["n"], "期"))
+    for found in _MONTHS.finditer(text):
+        if months_for(found["n"], "个月") == 1:
+            continue  # "一个月" is "a month" / "per month" ("一个月能还一千"), not a tenor
+        if not _reads_as_elapsed(text, found) and (
+            _about_repaying(text, found) or _is_whole_answer(text, found)
+        ):
+            candidates.append(_to_match(found, found["n"], "个月"))
+    for found in _YEARS.finditer(text):
+        if not _reads_as_elapsed(text, found) and _about_repaying(text, found):
+            number = "半" if found["half"] else found["n"]
+            candidates.append(_to_match(found, number, found["unit"] or "年"))
+    return select_longest(m for m in candidates if _in_range(m))
+
+
+def months_for(number: str, unit: str) -> int | None:
+    """Converts a tenor number and unit to months ("两", "年" -> 24; "六", "期" -> 6).
+
+    Args:
+        number: Arabic or Chinese number, or "半" (half).
+        unit: One of 期, 个月, 月, 次, 年, 个年, 年半.
+
+    Returns:
+        Months, or None when the number cannot be read.
+    """
+    if number == "半":
+        return 6 if unit.endswith("年") else None
+    count = parse_int(number)
+    if count is None:
+        return None
+    if unit == "年半":
+        return 12 * count + 6
+    if unit.endswith("年"):
+        return 12 * count
+    return count
+
+
+def _split_matches(text: str) -> list[Match]:
+    matches = []
+    for found in _SPLIT.finditer(text):
+        value = months_for(found["n"], found["unit"])
+        if value is not None:
+            matches.append(
+                Match(found.start("n"), found.end("unit"), value, context_start=found.start())
+            )
+    return matches
+
+
+def _to_match(found: re.Match[str], number: str, unit: str) -> Match:
+    value = months_for(number, unit)
+    return Match(found.start(), found.end(), -1 if value is None else value)
+
+
+def _in_range(match: Match) -> bool:
+    return 1 <= match.value <= MAX_MONTHS
+
+
+def _reads_as_elapsed(text: str, found: re.Match[str]) -> bool:
+    before = text[max(0, found.start() - 4) : found.start()]
+    return bool(_ELAPSED_BEFORE.search(before) or _ELAPSED_AFTER.match(text[found.end() :]))
+
+
+def _about_repaying(text: str, found: re.Match[str]) -> bool:
+    rest = text[: found.start()] + " " + text[found.end() :]
+    return bool(_REPAYMENT_CONTEXT.search(rest))
+
+
+def _is_whole_answer(text: str, found: re.Match[str]) -> bool:
+    rest = _PUNCTUATION.sub("", text[: found.start()] + text[found.end() :])
+    return all(char in _FILLER for char in rest)

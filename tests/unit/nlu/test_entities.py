@@ -1,0 +1,184 @@
+import datetime as dt
+from decimal import Decimal
+
+import cn2an
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.nlu.entities import amount_value, extract_entities
+
+TODAY = dt.date(2026, 11, 25)  # Wednesday
+
+
+def found(text, today=TODAY):
+    return [(e["entity"], e["value"], e["start"], e["end"]) for e in extract_entities(text, today)]
+
+
+def kinds(text):
+    return [(e["entity"], e["value"]) for e in extract_entities(text, TODAY)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我明天还八百", [("date", "2026-11-26", 1, 3), ("amount", 800, 4, 6)]),
+        (
+            "下个月五号还三千五",
+            [("date", "2026-12-05", 0, 5), ("amount", 3500, 6, 9)],
+        ),
+        ("分12期每期800", [("installments", 12, 1, 4), ("amount", 800, 6, 9)]),
+        (
+            "我的手机号是13912345678，尾号1234",
+            [("phone", "13912345678", 6, 17), ("id_last4", "1234", 20, 24)],
+        ),
+        (
+            "2026年12月5日还2000",
+            [("date", "2026-12-05", 0, 10), ("amount", 2000, 11, 15)],
+        ),
+        (
+            "还3000，剩下的分6期",
+            [("amount", 3000, 1, 5), ("installments", 6, 10, 12)],
+        ),
+        ("326.05元", [("amount", 326.05, 0, 7)]),
+        ("身份证后4位是567x", [("id_last4", "567X", 7, 11)]),
+        ("+86 13800001111", [("phone", "13800001111", 0, 15)]),
+    ],
+)
+def test_entities_values_and_offsets(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15号", [("date", "2026-12-15")]),
+        ("十五号还", [("date", "2026-12-15")]),
+        ("12期", [("installments", 12)]),
+        ("分12个月", [("installments", 12)]),
+        ("后四位1234", [("id_last4", "1234")]),
+        ("末四位 9012", [("id_last4", "9012")]),
+        ("13800001111", [("phone", "13800001111")]),
+        ("138 0000 1111", [("phone", "13800001111")]),
+        ("逾期两个月了", []),
+        ("三个月前", []),
+        ("12月5号", [("date", "2026-12-05")]),
+        ("12/5还500", [("date", "2026-12-05"), ("amount", 500)]),
+        ("3天后还两千", [("date", "2026-11-28"), ("amount", 2000)]),
+        ("过两天还800块", [("date", "2026-11-27"), ("amount", 800)]),
+        ("月底前还1.5万", [("date", "2026-11-30"), ("amount", 15000)]),
+        ("下月初还一万二", [("date", "2026-12-01"), ("amount", 12000)]),
+        ("我这个月15号发工资，到时候还5000", [("date", "2026-11-15"), ("amount", 5000)]),
+        ("逾期两个月了，能不能分12期", [("installments", 12)]),
+        ("每个月还800，分12个月", [("amount", 800), ("installments", 12)]),
+        ("一次性还两万", [("amount", 20000)]),
+        ("两万一次性还清", [("amount", 20000)]),
+        ("我只能还两块五", [("amount", 2.5)]),
+        ("卡号6222021234567890123", []),
+        ("身份证110101199001011234", []),
+        ("你好", []),
+        ("", []),
+    ],
+)
+def test_disambiguation(text, expected):
+    assert kinds(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1234", [("id_last4", "1234", 0, 4), ("amount", 1234, 0, 4)]),
+        ("0012", [("id_last4", "0012", 0, 4), ("amount", 12, 0, 4)]),
+        ("567X", [("id_last4", "567X", 0, 4)]),
+        ("567x", [("id_last4", "567X", 0, 4)]),
+        (" 1234 ", [("id_last4", "1234", 1, 5), ("amount", 1234, 1, 5)]),
+        ("１２３４", [("id_last4", "1234", 0, 4), ("amount", 1234, 0, 4)]),
+        ("13800001111", [("phone", "13800001111", 0, 11)]),
+        ("800", [("amount", 800, 0, 3)]),
+        ("12345", [("amount", 12345, 0, 5)]),
+    ],
+)
+def test_bare_answers(text, expected):
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a phone number or identity words make stand-alone digits ID digits
+        ("13700003333，9012", [("phone", "13700003333"), ("id_last4", "9012")]),
+        ("1234，手机号13800001111", [("id_last4", "1234"), ("phone", "13800001111")]),
+        ("验证一下 13900002222 567X", [("phone", "13900002222"), ("id_last4", "567X")]),
+        ("核实身份，1234", [("id_last4", "1234")]),
+        # no money word: both readings, the dialogue picks
+        ("张伟 1234", [("amount", 1234), ("id_last4", "1234")]),
+        ("刚才输错了，应该是1234", [("amount", 1234), ("id_last4", "1234")]),
+        # money words: an amount
+        ("下周还2000", [("date", "2026-12-02"), ("amount", 2000)]),
+        ("这笔5000不是我花的", [("amount", 5000)]),
+        ("我只有1000", [("amount", 1000)]),
+        ("先还1500元", [("amount", 1500)]),
+    ],
+)
+def test_four_digits_in_longer_messages(text, expected):
+    assert kinds(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("１２期", [("installments", 12, 0, 3)]),
+        ("￥８００", [("amount", 800, 0, 4)]),
+        ("还２，０００元", [("amount", 2000, 1, 7)]),
+        ("１３８００００１１１１", [("phone", "13800001111", 0, 11)]),
+        ("后四位：１２３Ｘ", [("id_last4", "123X", 4, 8)]),
+    ],
+)
+def test_full_width_input_keeps_original_offsets(text, expected):
+    assert found(text) == expected
+
+
+def test_entity_text_is_the_original_slice():
+    text = "我下周五还２，０００元，分１２期，手机１３８００００１１１１"
+    entities = extract_entities(text, TODAY)
+    assert [e["entity"] for e in entities] == ["date", "amount", "installments", "phone"]
+    for entity in entities:
+        assert text[entity["start"] : entity["end"]] == entity["text"]
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        (Decimal("800"), 800),
+        (Decimal("800.00"), 800),
+        (Decimal("326.05"), 326.05),
+        (Decimal("0.125"), 0.13),
+        (Decimal("15000.0"), 15000),
+    ],
+)
+def test_amount_value(amount, expected):
+    value = amount_value(amount)
+    assert value == expected
+    assert type(value) is type(expected)
+
+
+@given(st.integers(min_value=1, max_value=99_999_999))
+def test_any_arabic_amount_with_currency(number):
+    assert kinds(f"我还{number}元") == [("amount", number)]
+
+
+@given(st.integers(min_value=10, max_value=99_999_999))
+def test_any_chinese_amount_with_currency(number):
+    assert kinds(f"我还{cn2an.an2cn(number)}块") == [("amount", number)]
+
+
+@given(
+    st.text(
+        alphabet="0123456789一二两三四五六七八九十百千万号期个月天后周下分还元块位尾Xx.,，:：/- ",
+        max_size=30,
+    )
+)
+def test_offsets_always_match_text(text):
+    for entity in extract_entities(text, TODAY):
+        assert 0 <= entity["start"] < entity["end"] <= len(text)
+        assert text[entity["start"] : entity["end"]] == entity["text"]

@@ -1,0 +1,119 @@
+import pytest
+
+from bot.nlu.identifiers import bare_id_last4, find_id_last4, find_phones
+
+
+def phones(text):
+    return [(text[m.start : m.end], m.value) for m in find_phones(text)]
+
+
+def last4(text):
+    return [(text[m.start : m.end], m.value) for m in find_id_last4(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "digits"),
+    [
+        ("13800001111", "13800001111", "13800001111"),
+        ("我的手机13912345678", "13912345678", "13912345678"),
+        ("电话:15012345678。", "15012345678", "15012345678"),
+        ("138 0000 1111", "138 0000 1111", "13800001111"),
+        ("138-0000-1111", "138-0000-1111", "13800001111"),
+        ("+86 13800001111", "+86 13800001111", "13800001111"),
+        ("+8613800001111", "+8613800001111", "13800001111"),
+        ("86 13800001111", "86 13800001111", "13800001111"),
+        ("0086 13800001111", "0086 13800001111", "13800001111"),
+        ("+86-138-0000-1111", "+86-138-0000-1111", "13800001111"),
+        ("19912345678", "19912345678", "19912345678"),
+        ("16612345678", "16612345678", "16612345678"),
+        ("打17712345678找我", "17712345678", "17712345678"),
+    ],
+)
+def test_finds_mobile(text, span, digits):
+    assert phones(text) == [(span, digits)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12800001111",
+        "1380000111",
+        "138000011112",
+        "6222021234567890123",
+        "110101199001011234",
+        "10086",
+        "02112345678",
+    ],
+)
+def test_no_mobile(text):
+    assert phones(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("后四位1234", "1234", "1234"),
+        ("尾号012X", "012X", "012X"),
+        ("身份证后4位是567x", "567x", "567X"),
+        ("末四位 9012", "9012", "9012"),
+        ("最后四位是0000", "0000", "0000"),
+        ("后四位:123X", "123X", "123X"),
+        ("后4位为4321", "4321", "4321"),
+        ("尾数是8888", "8888", "8888"),
+        ("身份证尾号是 456x", "456x", "456X"),
+        ("后四位数字是1111", "1111", "1111"),
+        ("身份证号码后四位 0012", "0012", "0012"),
+        ("1234是我身份证后四位", "1234", "1234"),
+        ("5678就是后四位", "5678", "5678"),
+        ("身份证后四码778x", "778x", "778X"),
+        ("身份证最后4个是567X", "567X", "567X"),
+        ("身份证 1234", "1234", "1234"),
+        ("身份证号码是0012", "0012", "0012"),
+        ("证件号:4321", "4321", "4321"),
+        ("id 1234", "1234", "1234"),
+        ("ID:9012", "9012", "9012"),
+        ("x结尾的，567X", "567X", "567X"),
+        ("13900002222 567x", "567x", "567X"),
+    ],
+)
+def test_finds_id_last4(text, span, value):
+    assert last4(text) == [(span, value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "后四位12",
+        "后四位12345",
+        "尾号X123",
+        "1234",
+        "还1234",
+        "身份证110101199001011234",
+        "video 1234",
+        "A567X",
+    ],
+)
+def test_no_id_last4(text):
+    assert last4(text) == []
+
+
+def test_trigger_is_claimed_with_the_value():
+    (match,) = find_id_last4("身份证后四位1234")
+    assert (match.start, match.end) == (6, 10)
+    assert match.claimed == (3, 10)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1234", "1234"), ("567X", "567X"), (" 567x ", "567X"), ("012X。", "012X"), ("1234!", "1234")],
+)
+def test_bare_id_last4(text, value):
+    match = bare_id_last4(text)
+    assert match is not None
+    assert match.value == value
+    assert text[match.start : match.end].upper() == value
+
+
+@pytest.mark.parametrize("text", ["12345", "123", "12 34", "还1234", "X123", ""])
+def test_not_bare_id_last4(text):
+    assert bare_id_last4(text) is None

@@ -1,0 +1,97 @@
+import pytest
+
+from bot.nlu.installments import find_installments, months_for
+
+
+def tenors(text):
+    return [(text[m.start : m.end], m.value) for m in find_installments(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "months"),
+    [
+        ("12期", "12期", 12),
+        ("分六期", "六期", 6),
+        ("24个月", "24个月", 24),
+        ("三期", "三期", 3),
+        ("分12个月", "12个月", 12),
+        ("分12月", "12月", 12),
+        ("分 12 期", "12 期", 12),
+        ("分成三期", "三期", 3),
+        ("分为十二期", "十二期", 12),
+        ("十二期", "十二期", 12),
+        ("三十六期", "三十六期", 36),
+        ("36期", "36期", 36),
+        ("分两期还", "两期", 2),
+        ("分两次还", "两次", 2),
+        ("分两年", "两年", 24),
+        ("分三年", "三年", 36),
+        ("分一年半", "一年半", 18),
+        ("分半年", "半年", 6),
+        ("分期半年还", "半年", 6),
+        ("半年还清", "半年", 6),
+        ("一年还清", "一年", 12),
+        ("两年分期", "两年", 24),
+        ("分期的话两年可以吗", "两年", 24),
+        ("一年内还完", "一年", 12),
+        ("能不能分24个月还", "24个月", 24),
+        ("分期12个月", "12个月", 12),
+        ("我想分期，24个月", "24个月", 24),
+        ("24个月吧", "24个月", 24),
+        ("那就6个月", "6个月", 6),
+        ("每个月还一点，十个月还完", "十个月", 10),
+        ("我要办12期的分期", "12期", 12),
+        ("能分60期吗", "60期", 60),
+    ],
+)
+def test_finds_tenor(text, span, months):
+    assert tenors(text) == [(span, months)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "逾期两个月了",
+        "已经逾期三个月",
+        "三个月前借的",
+        "三个月以前",
+        "我失业两个月了",
+        "我还了三个月",
+        "有三个月没还了",
+        "两个月没还",
+        "逾期半年了",
+        "一年没还了",
+        "我工作两年了",
+        "等我半年",
+        "一年",
+        "第三期",
+        "第3期",
+        "我儿子三个月大",
+        "分0期",
+        "分400期",
+        "还款期限",
+        "一个月能还一千",
+        "只能还三百一个月",
+        "每个月还800",
+    ],
+)
+def test_no_tenor(text):
+    assert tenors(text) == []
+
+
+def test_split_trigger_is_consumed_but_not_in_span():
+    (match,) = find_installments("我想分六期")
+    assert (match.start, match.end) == (3, 5)
+    assert match.claimed == (2, 5)
+
+
+@pytest.mark.parametrize(
+    ("number", "unit", "months"),
+    [("六", "期", 6), ("12", "个月", 12), ("两", "年", 24), ("一", "年半", 18), ("半", "年", 6)],
+)
+def test_months_for(number, unit, months):
+    assert months_for(number, unit) == months
+
+
+def test_months_for_rejects_half_period():
+    assert months_for("半", "期") is None
