@@ -1,0 +1,150 @@
+"""The sentence classifier at run time: a TF-IDF + multinomial logistic regression.
+
+The model is trained by ``bot.compliance.train`` with scikit-learn and stored as plain
+arrays (``var/models/guard/guard.npz``: vocabulary, idf, coefficients, intercepts,
+classes, threshold). Scoring is re-implemented here with numpy, so a check needs neither
+scikit-learn nor a pickle, and costs a few dozen microseconds per sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.compliance import features, rules
+
+logger = logging.getLogger(__name__)
+
+
+class GuardModelError(RuntimeError):
+    """The guard model is missing, unreadable, or stale and cannot be rebuilt."""
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The classifier's view of one sentence.
+
+    Attributes:
+        label: The most likely violating category (never ``ok``).
+        p_ok: Probability that the sentence is compliant.
+        violating: True when ``p_ok`` is below the model's threshold.
+    """
+
+    label: str
+    p_ok: float
+    violating: bool
+
+
+class LinearModel:
+    """TF-IDF features and a linear multinomial classifier, scored with numpy."""
+
+    def __init__(
+        self,
+        vocabulary: list[str],
+        idf: np.ndarray,
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        classes: list[str],
+        threshold: float,
+        fingerprint: str = "",
+        sublinear_tf: bool = True,
+    ) -> None:
+        """Build a model from its arrays.
+
+        Args:
+            vocabulary: N-gram per feature column.
+            idf: Inverse document frequency per column, shape (V,).
+            coef: Coefficients, shape (K, V) (K classes).
+            intercept: Intercepts, shape (K,).
+            classes: Class label per row of ``coef`` (one is ``ok``).
+            threshold: A sentence is violating when P(ok) < threshold.
+            fingerprint: Hash of the training data and feature version.
+            sublinear_tf: Whether term frequency was 1 + log(tf) in training.
+        """
+        self.index = {gram: column for column, gram in enumerate(vocabulary)}
+        self.idf = np.asarray(idf, dtype=np.float64)
+        self.weights = np.ascontiguousarray(np.asarray(coef, dtype=np.float64).T)
+        self.intercept = np.asarray(intercept, dtype=np.float64)
+        self.classes = list(classes)
+        self.threshold = float(threshold)
+        self.fingerprint = fingerprint
+        self.sublinear_tf = sublinear_tf
+        self.ok_column = self.classes.index(rules.OK_LABEL)
+
+    def probabilities(self, text: str) -> np.ndarray:
+        """Return class probabilities for a sentence, in ``self.classes`` order."""
+        counts = Counter(features.analyze(text))
+        columns: list[int] = []
+        values: list[float] = []
+        for gram, count in counts.items():
+            column = self.index.get(gram)
+            if column is None:
+                continue
+            tf = 1.0 + math.log(count) if self.sublinear_tf else float(count)
+            columns.append(column)
+            values.append(tf)
+        scores = self.intercept.copy()
+        if columns:
+            weights = np.asarray(values) * self.idf[columns]
+            norm = math.sqrt(float(weights @ weights))
+            scores += (weights / norm) @ self.weights[columns]
+        scores -= scores.max()
+        exp = np.exp(scores)
+        return exp / exp.sum()
+
+    def predict(self, text: str) -> Prediction:
+        """Classify one sentence."""
+        probs = self.probabilities(text)
+        p_ok = float(probs[self.ok_column])
+        ranked = np.argsort(-probs)
+        label = next(self.classes[i] for i in ranked if i != self.ok_column)
+        return Prediction(label, p_ok, p_ok < self.threshold)
+
+    def save(self, path: Path) -> None:
+        """Write the model arrays to ``path`` (a .npz file), atomically."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        vocabulary = [""] * len(self.index)
+        for gram, column in self.index.items():
+            vocabulary[column] = gram
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        with partial.open("wb") as handle:
+            np.savez_compressed(
+                handle,
+                vocabulary=np.array(vocabulary, dtype=str),
+                idf=self.idf,
+                coef=self.weights.T,
+                intercept=self.intercept,
+                classes=np.array(self.classes, dtype=str),
+                threshold=np.array(self.threshold),
+                fingerprint=np.array(self.fingerprint, dtype=str),
+                sublinear_tf=np.array(self.sublinear_tf),
+            )
+        os.replace(partial, path)  # atomic: a concurrent reader never sees half a file
+
+    @classmethod
+    def load(cls, path: Path) -> LinearModel:
+        """Read a model written by ``save``.
+
+        Raises:
+            GuardModelError: When the file is missing or malformed.
+        """
+        try:
+            with np.load(path, allow_pickle=False) as arrays:
+                return cls(
+                    vocabulary=[str(gram) for gram in arrays["vocabulary"]],
+                    idf=arrays["idf"],
+                    coef=arrays["coef"],
+                    intercept=arrays["intercept"],
+                    classes=[str(label) for label in arrays["classes"]],
+                    threshold=float(arrays["threshold"]),
+                    fingerprint=str(arrays["fingerprint"]),
+                    sublinear_tf=bool(arrays["sublinear_tf"]),
+                )
+        except (OSError, KeyError, ValueError) as error:
+            raise GuardModelError(f"cannot read guard model {path}: {error}") from error
