@@ -9,7 +9,7 @@ RASA      := $(VENV)/bin/rasa
 STAMP     := $(VENV)/.installed
 MODEL     := models/collection.tar.gz
 SPACY_DIR := var/spacy/zh_jieba
-GUARD     := var/models/guard/model.pkl
+GUARD     := var/models/guard/guard.npz
 RASA_PORT    ?= 5005
 export ACTIONS_PORT ?= 5055
 
@@ -59,6 +59,12 @@ $(MODEL): config.yml domain.yml endpoints.yml $(DATA_FILES) $(NLU_CODE) | $(STAM
 .PHONY: train
 train: install spacy-model $(MODEL) ## Train the Rasa model (only when data, config or NLU code changed)
 
+$(GUARD): $(wildcard data/compliance/*.yml) $(wildcard bot/compliance/*.py) | $(STAMP)
+	$(RUNTIME_ENV) $(PY) -m bot.compliance.train
+
+.PHONY: guard-train
+guard-train: install $(GUARD) ## Build the compliance guard's classifier (var/models/guard/)
+
 # ---------------------------------------------------------------- run
 .PHONY: run
 run: install spacy-model db train ## Set up everything and start the assistant (Rasa :5005, actions :5055)
@@ -85,21 +91,38 @@ lint: install ## ruff (lint and format check)
 	$(VENV)/bin/ruff check bot actions tests
 	$(VENV)/bin/ruff format --check bot actions tests
 
+.PHONY: scripts-lint
+scripts-lint: guard-train ## Scripts library: schema, ids, guard, disclosures, placeholders, domain
+	$(RUNTIME_ENV) $(PY) -m bot.scripts lint
+
 .PHONY: unit
-unit: install spacy-model ## pytest (unit, database, action tests)
-	$(RUNTIME_ENV) $(PY) -m pytest -q
+unit: install spacy-model guard-train ## pytest: unit, database (SQLite and PostgreSQL), action tests
+	$(RUNTIME_ENV) $(PY) -m pytest -q tests/unit
+
+.PHONY: e2e
+e2e: train guard-train ## End-to-end: one action server + Rasa server; NLU floor, conversation tests, REST flows
+	$(RUNTIME_ENV) $(PY) -m pytest -q tests/e2e
 
 .PHONY: validate
 validate: install ## rasa data validate
 	$(RUNTIME_ENV) $(RASA) data validate --config config.yml --domain domain.yml --data data --fail-on-warnings
 
 .PHONY: eval
-eval: train ## NLU evaluation on tests/nlu (per-intent P/R/F1, entities, confusions)
+eval: train guard-train ## Reports: NLU on tests/nlu (P/R/F1, entities, confusions); guard per category
 	BOT_TODAY=2026-11-30 $(RUNTIME_ENV) $(PY) -m bot.nlu.evaluate --model $(MODEL) --data tests/nlu \
 	    --floor 0.90 --report results/nlu
+	$(RUNTIME_ENV) $(PY) -m bot.compliance.evaluate
+
+.PHONY: guard-eval
+guard-eval: guard-train ## Guard recall / false alarms on held-out sentences (fails under 0.95 / over 0.05)
+	$(RUNTIME_ENV) $(PY) -m bot.compliance.evaluate
+
+.PHONY: bench
+bench: guard-train ## Benchmarks: compliance check latency (target mean <= 2 ms)
+	$(RUNTIME_ENV) $(PY) -m bot.compliance.bench
 
 .PHONY: test
-test: lint unit validate train eval ## Everything: lint, pytest, data validation, training, evaluations
+test: lint scripts-lint unit validate guard-eval train e2e ## Everything (see README, "Tests")
 
 .PHONY: clean
 clean: ## Remove models and runtime data (keeps .venv)
