@@ -80,6 +80,8 @@ _NOT_NUMERAL_AFTER = rf"(?![\d{_CN}百千万元块期个天月])"
 _AFTER = r"(?:以后|之后|后)"
 _BEFORE = r"(?:以前|之前|前)"
 _WEEK = r"(?:周|星期|礼拜)"
+# A weekday after 周/星期/礼拜; "一定" (surely) is not Monday: "下周一定还" means next week.
+_WEEKDAY = r"(?:一(?!定)|[二三四五六日天1-7])"
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _WEEKDAYS.update({str(i + 1): i for i in range(7)})
 
@@ -280,11 +282,11 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     _rule(rf"过(?P<n>{_NUM})个?{_WEEK}", _weeks_after),
     _rule(rf"(?:半个月{_AFTER}|过半个月)", _offset(15)),
     _rule(rf"{_NOT_NUMERAL_BEFORE}(?P<n>{_NUM})个月{_AFTER}", _months_after),
-    _rule(rf"下个?{_WEEK}(?![一二三四五六日天1-7末])", _offset(7)),
-    _rule(rf"下下个?{_WEEK}(?![一二三四五六日天1-7末])", _offset(14)),
+    _rule(rf"下个?{_WEEK}(?!{_WEEKDAY}|末)", _offset(7)),
+    _rule(rf"下下个?{_WEEK}(?!{_WEEKDAY}|末)", _offset(14)),
     _rule(
         rf"(?:(?P<prefix>下下个?|下个?|(?<![早晚马路])上个?|这个?|本))?(?<![{_CN}\d])"
-        rf"{_WEEK}(?P<wd>[一二三四五六日天1-7])",
+        rf"{_WEEK}(?P<wd>{_WEEKDAY})",
         _weekday,
     ),
     _rule(r"(?:(?P<prefix>下个?)|这个?|本)?周末", _weekend),

@@ -209,3 +209,20 @@ def test_offsets_point_at_the_expression():
     (match,) = find_dates(text, WED)
     assert (match.start, match.end) == (4, 9)
     assert text[match.start : match.end] == "下个月5号"
+
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("下周一定还", ("下周", "2026-12-02")),  # "surely next week", not next Monday
+        ("下下周一定还上", ("下下周", "2026-12-09")),
+        ("下周一下午还", ("下周一", "2026-11-30")),  # Monday afternoon is still Monday
+    ],
+)
+def test_yiding_is_not_monday(text, expected):
+    assert only(text) == expected
+
+
+def test_zhou_yiding_alone_is_no_date():
+    assert resolve("周一定还清") == []
