@@ -67,7 +67,7 @@ guard-train: install $(GUARD) ## Build the compliance guard's classifier (var/mo
 
 # ---------------------------------------------------------------- run
 .PHONY: run
-run: install spacy-model db train ## Set up everything and start the assistant (Rasa :5005, actions :5055)
+run: install spacy-model db train guard-train ## Set up everything and start the assistant (Rasa :5005, actions :5055)
 	RASA_PORT=$(RASA_PORT) ACTIONS_PORT=$(ACTIONS_PORT) $(RUNTIME_ENV) bin/run-stack
 
 # The production profile: our data and Rasa's conversations in PostgreSQL, a Redis lock store,
@@ -80,7 +80,7 @@ PROD_ENV := DATABASE_URL=$${DATABASE_URL:-postgresql+psycopg2://postgres@127.0.0
   REDIS_PORT=$${REDIS_PORT:-6379} REDIS_DB=$${REDIS_DB:-0}
 
 .PHONY: run-prod
-run-prod: install spacy-model train ## Production profile: PostgreSQL + Redis, two Rasa instances
+run-prod: install spacy-model train guard-train ## Production profile: PostgreSQL + Redis, two Rasa instances
 	$(PROD_ENV) $(RUNTIME_ENV) $(PY) -m bot.db.demo
 	$(PROD_ENV) RASA_PORT=$(RASA_PORT) ACTIONS_PORT=$(ACTIONS_PORT) ENDPOINTS=endpoints.prod.yml \
 	  RASA_INSTANCES=2 $(RUNTIME_ENV) bin/run-stack

@@ -57,6 +57,7 @@ class Stack:
 
     rasa_url: str
     database_url: str
+    tracker_db_url: str = ""
 
     def say(self, sender: str, text: str) -> list[str]:
         """Send a message over the REST channel; return the bot's texts."""
@@ -96,7 +97,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         seed_demo(session)
     rasa_port, actions_port = _free_port(), _free_port()
     endpoints = work / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    tracker_db = work / "rasa_tracker.db"  # Rasa's SQL tracker store, read by the web app
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
+    )
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -128,7 +133,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     try:
         _wait(f"http://127.0.0.1:{actions_port}/health", procs, logs)
         _wait(f"http://127.0.0.1:{rasa_port}/status", procs, logs)
-        yield Stack(f"http://127.0.0.1:{rasa_port}", database_url)
+        yield Stack(f"http://127.0.0.1:{rasa_port}", database_url, f"sqlite:///{tracker_db}")
     finally:
         for proc in procs:
             proc.terminate()

@@ -13,6 +13,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 
+from bot.db import web_models  # noqa: F401  (registers the web app's tables on metadata)
 from bot.db.models import metadata
 from bot.db.settings import database_url, make_engine
 from bot.db.types import Money, UTCDateTime
