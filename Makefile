@@ -29,9 +29,9 @@ $(PY):
 	$$(bin/find-python) -m venv $(VENV)
 
 $(STAMP): requirements.lock pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade 'pip==24.0'
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m pip install -qq --disable-pip-version-check --upgrade 'pip==24.0'
+	$(PY) -m pip install -qq --disable-pip-version-check --no-deps -r requirements.lock
+	$(PY) -m pip install -qq --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 .PHONY: install
