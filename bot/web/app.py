@@ -1,0 +1,149 @@
+"""The app factory: ``create_app(config)`` wires templates, sessions, middlewares and routes.
+
+Resources live in ``app.cleanup_ctx`` (created at start-up, released at shutdown): the engine
+on our database (schema upgraded first), the read-only engine on Rasa's tracker store, the HTTP
+client for Rasa, and the scripts library, policy and domain names read once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+from collections.abc import AsyncIterator
+from zoneinfo import ZoneInfo
+
+import aiohttp
+from aiohttp import web
+from aiohttp_session import session_middleware
+from aiohttp_session.cookie_storage import EncryptedCookieStorage
+
+from bot.db.migrate import upgrade_head
+from bot.db.settings import make_engine, make_session_factory
+from bot.policy import load_policy
+from bot.scripts import load_library
+from bot.web.config import WebConfig
+from bot.web.middlewares import (
+    csrf_middleware,
+    error_middleware,
+    security_headers_middleware,
+    user_middleware,
+)
+from bot.web.rasa_client import RasaClient
+from bot.web.rasa_domain import load_domain
+from bot.web.routes import setup_routes
+from bot.web.state import (
+    CONFIG,
+    DOMAIN,
+    LIBRARY,
+    POLICY,
+    RASA,
+    SESSIONS,
+    TRACKER,
+    ZONE,
+)
+from bot.web.templating import setup_templates
+from bot.web.tracker import TrackerReader
+
+logger = logging.getLogger(__name__)
+
+SESSION_COOKIE = "collection_session"
+MAX_BODY_BYTES = 256 * 1024
+
+
+def session_key(secret: str | None) -> bytes:
+    """Return the 32-byte cookie key derived from ``secret`` (random when unset).
+
+    Args:
+        secret: ``WEB_SECRET_KEY``; any string, hashed with SHA-256 to 32 bytes.
+    """
+    if not secret:
+        logger.warning(
+            "WEB_SECRET_KEY is not set: using a random key, sessions end when the app restarts"
+        )
+        return os.urandom(32)
+    return hashlib.sha256(secret.encode("utf-8")).digest()
+
+
+async def database_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Our database: upgrade the schema (when configured), open the engine, dispose it."""
+    config = app[CONFIG]
+    if config.migrate:
+        await asyncio.to_thread(upgrade_head, config.database_url)
+    engine = make_engine(config.database_url)
+    app[SESSIONS] = make_session_factory(engine)
+    yield
+    engine.dispose()
+
+
+async def tracker_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Rasa's tracker store, read only."""
+    engine = make_engine(app[CONFIG].tracker_db_url, sqlite_foreign_keys=False)
+    app[TRACKER] = TrackerReader(engine)
+    yield
+    engine.dispose()
+
+
+async def rasa_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The HTTP client for Rasa."""
+    config = app[CONFIG]
+    async with aiohttp.ClientSession() as http:
+        app[RASA] = RasaClient(http, config.rasa_url, config.rasa_timeout)
+        yield
+
+
+def _warm_guard() -> None:
+    """Load (or rebuild) the guard's classifier now, not on the first draft check."""
+    from bot.compliance import GuardModelError, check
+
+    try:
+        check("您好，请问有什么可以帮您？")
+    except GuardModelError as error:
+        logger.warning("compliance guard unavailable, draft checks will answer 503: %s", error)
+
+
+async def knowledge_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Scripts library, policy and domain names, read once; the guard's model loaded."""
+    app[LIBRARY] = await asyncio.to_thread(load_library)
+    policy = await asyncio.to_thread(load_policy)
+    app[POLICY] = policy
+    app[ZONE] = ZoneInfo(policy.time_zone)
+    app[DOMAIN] = await asyncio.to_thread(load_domain)
+    await asyncio.to_thread(_warm_guard)
+    yield
+
+
+def create_app(config: WebConfig | None = None) -> web.Application:
+    """Build the web application.
+
+    Args:
+        config: Settings; default :meth:`WebConfig.from_env`.
+
+    Returns:
+        The app, ready for ``web.run_app`` or ``aiohttp_client``.
+    """
+    config = config or WebConfig.from_env()
+    storage = EncryptedCookieStorage(
+        session_key(config.secret_key),
+        cookie_name=SESSION_COOKIE,
+        max_age=config.session_max_age,
+        httponly=True,
+        samesite="Lax",
+        secure=config.secure_cookies,
+    )
+    app = web.Application(
+        middlewares=[
+            error_middleware,
+            security_headers_middleware,
+            session_middleware(storage),
+            user_middleware,
+            csrf_middleware,
+        ],
+        client_max_size=MAX_BODY_BYTES,
+    )
+    app[CONFIG] = config
+    setup_templates(app)
+    app.cleanup_ctx.extend([database_ctx, tracker_ctx, rasa_ctx, knowledge_ctx])
+    setup_routes(app)
+    return app

@@ -1,0 +1,58 @@
+"""Every URL of the app, named (templates and redirects build URLs from the names)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.web.views import admin, assist, auth, chat, dashboard, review
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+CONVERSATION = "/review/conversations/{conversation_id:[^/]+}"
+
+
+def setup_routes(app: web.Application) -> None:
+    """Register the routes on the app."""
+    router = app.router
+    router.add_get("/", auth.home, name="home")
+    router.add_get("/login", auth.login_page, name="login")
+    router.add_post("/login", auth.login, name="login_submit")
+    router.add_post("/logout", auth.logout, name="logout")
+
+    router.add_get("/chat", chat.chat_page, name="chat")
+    router.add_post("/api/chat", chat.send_message, name="api_chat")
+    router.add_post("/api/chat/reset", chat.reset, name="api_chat_reset")
+
+    router.add_get("/assist", assist.assist_page, name="assist")
+    router.add_post("/api/assist/suggest", assist.suggest, name="api_assist_suggest")
+    router.add_post("/api/assist/check", assist.check, name="api_assist_check")
+
+    router.add_get("/review", review.conversation_list, name="review")
+    router.add_get("/review/export/nlu.yml", review.export_nlu, name="export_nlu")
+    router.add_get(CONVERSATION, review.conversation_page, name="conversation")
+    router.add_post(f"{CONVERSATION}/review", review.save_review, name="conversation_review")
+    router.add_get(f"{CONVERSATION}/story.yml", review.export_story, name="export_story")
+    router.add_post(
+        CONVERSATION + r"/turns/{event_id:\d+}/annotation", review.annotate, name="annotate"
+    )
+    router.add_post(
+        CONVERSATION + r"/turns/{event_id:\d+}/annotation/delete",
+        review.delete_annotation,
+        name="annotation_delete",
+    )
+    router.add_get("/api/conversations", review.conversations_api, name="api_conversations")
+
+    router.add_get("/dashboard", dashboard.dashboard_page, name="dashboard")
+    router.add_get("/api/dashboard", dashboard.dashboard_api, name="api_dashboard")
+
+    router.add_get("/admin/users", admin.users_page, name="users")
+    router.add_post("/admin/users", admin.create_user, name="users_create")
+    router.add_post("/admin/users/{name}/role", admin.set_role, name="users_role")
+    router.add_post("/admin/users/{name}/active", admin.set_active, name="users_active")
+    router.add_post("/admin/users/{name}/password", admin.set_password, name="users_password")
+
+    router.add_static("/static", STATIC_DIR, name="static", append_version=True)

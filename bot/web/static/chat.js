@@ -1,0 +1,61 @@
+// Borrower chat: posts to our /api/chat proxy (same origin), shows the assistant's replies.
+"use strict";
+(function () {
+  const token = document.querySelector('meta[name="csrf-token"]').content;
+  const log = document.getElementById("chat-log");
+  const form = document.getElementById("chat-form");
+  const input = document.getElementById("chat-input");
+  const MESSAGES = {
+    400: "消息不能为空，也不能超过 500 个字。",
+    403: "页面已过期，请刷新后再试。",
+    502: "助手暂时无法回复，请稍后再试，或拨打官方客服热线。",
+  };
+
+  function add(kind, text) {
+    const item = document.createElement("li");
+    item.className = kind;
+    item.textContent = text;
+    log.appendChild(item);
+    log.scrollTop = log.scrollHeight;
+    return item;
+  }
+
+  async function post(url, body) {
+    const response = await fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
+      body: JSON.stringify(body || {}),
+    });
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(MESSAGES[response.status] || "发送失败，请稍后再试。");
+    return data;
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    add("me", text);
+    const typing = add("typing", "对方正在输入…");
+    form.querySelector("button").disabled = true;
+    try {
+      const data = await post("/api/chat", { message: text });
+      typing.remove();
+      data.messages.forEach((message) => add("bot", message.text));
+    } catch (error) {
+      typing.remove();
+      add("error", error.message);
+    } finally {
+      form.querySelector("button").disabled = false;
+      input.focus();
+    }
+  });
+
+  document.getElementById("chat-reset").addEventListener("click", async () => {
+    await post("/api/chat/reset");
+    log.innerHTML = "";
+    add("hint", "已开始新的对话。");
+  });
+})();

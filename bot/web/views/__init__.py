@@ -1,0 +1,1 @@
+"""Thin views: parse the request, call a data module, render a template or JSON."""

@@ -1,0 +1,134 @@
+"""Agent assist: the page, suggestions for a borrower message, and the draft check (JSON)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from bot.clock import local_now
+from bot.compliance import GuardModelError
+from bot.web import assist
+from bot.web.rasa_client import RasaUnavailableError
+from bot.web.security import require
+from bot.web.state import CONFIG, LIBRARY, POLICY, RASA, run_db
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT = 1000
+MAX_HISTORY = 5000
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except ValueError:
+        raise web.HTTPBadRequest(text="body must be JSON") from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text="body must be a JSON object")
+    return body
+
+
+def _text(body: dict[str, Any], key: str, limit: int, required: bool = True) -> str:
+    value = body.get(key) or ""
+    if not isinstance(value, str):
+        raise web.HTTPBadRequest(text=f"{key} must be a string")
+    value = value.strip()
+    if required and not value:
+        raise web.HTTPBadRequest(text=f"{key} is empty")
+    if len(value) > limit:
+        raise web.HTTPBadRequest(text=f"{key} longer than {limit} characters")
+    return value
+
+
+def _account_id(body: dict[str, Any]) -> int | None:
+    value = body.get("account_id")
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise web.HTTPBadRequest(text="account_id must be a number") from None
+
+
+@require("assist")
+@aiohttp_jinja2.template("assist.html")
+async def assist_page(request: web.Request) -> dict[str, Any]:
+    """Show the assist page with the accounts the agent can select."""
+    return {"accounts": await run_db(request, assist.account_choices)}
+
+
+@require("assist")
+async def suggest(request: web.Request) -> web.StreamResponse:
+    """``{"message", "history"?, "account_id"?}`` → parse, situation, approved scripts."""
+    started = time.perf_counter()
+    body = await _body(request)
+    message = _text(body, "message", MAX_TEXT)
+    history = assist.borrower_lines(_text(body, "history", MAX_HISTORY, required=False))
+    account_id = _account_id(body)
+    texts = [*history, message]
+    rasa = request.app[RASA]
+    try:
+        results = await asyncio.gather(*(rasa.parse(text) for text in texts))
+    except RasaUnavailableError as error:
+        logger.warning("assist: %s", error)
+        raise web.HTTPBadGateway(text="Rasa is unavailable") from None
+    parsed = [assist.parsed_from_rasa(t, r) for t, r in zip(texts, results, strict=True)]
+    policy = request.app[POLICY]
+    try:
+        advice = await run_db(
+            request,
+            assist.advise,
+            parsed[-1],
+            parsed[:-1],
+            account_id,
+            library=request.app[LIBRARY],
+            policy=policy,
+            now=local_now(policy.time_zone),
+            low_confidence=request.app[CONFIG].low_confidence,
+        )
+    except assist.UnknownAccountError as error:
+        raise web.HTTPNotFound(text=str(error)) from None
+    payload = advice.public()
+    payload["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return web.json_response(payload)
+
+
+@require("assist")
+async def check(request: web.Request) -> web.StreamResponse:
+    """``{"text", "account_id"?}`` → the guard's violations, highlighted, and an alternative."""
+    started = time.perf_counter()
+    body = await _body(request)
+    text = _text(body, "text", MAX_TEXT)
+    policy = request.app[POLICY]
+    try:
+        result = await run_db(
+            request,
+            assist.draft_check,
+            text,
+            _account_id(body),
+            library=request.app[LIBRARY],
+            policy=policy,
+            today=local_now(policy.time_zone).date(),
+        )
+    except assist.UnknownAccountError as error:
+        raise web.HTTPNotFound(text=str(error)) from None
+    except GuardModelError as error:
+        logger.error("draft check impossible: %s", error)
+        raise web.HTTPServiceUnavailable(text="compliance guard unavailable") from None
+    return web.json_response(
+        {
+            "ok": result.ok,
+            "violations": result.violations,
+            "segments": [
+                {"text": s.text, "rules": list(s.rules), "messages": list(s.messages)}
+                for s in result.segments
+            ],
+            "alternative": result.alternative.public() if result.alternative else None,
+            "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
+        }
+    )

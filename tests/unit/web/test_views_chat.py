@@ -1,0 +1,59 @@
+from tests.unit.web.conftest import page_token
+
+
+async def test_the_chat_page_is_public_and_phone_sized(client) -> None:
+    response = await client.get("/chat")
+    html = await response.text()
+    assert response.status == 200
+    assert 'name="viewport" content="width=device-width' in html
+    assert "chat.js" in html and 'class="phone"' in html
+    assert "对话审阅" not in html  # no staff navigation
+
+
+async def test_messages_go_to_rasa_with_one_sender_per_browser(client, rasa_stub) -> None:
+    token = await page_token(client)
+    headers = {"X-CSRF-Token": token}
+    first = await client.post("/api/chat", json={"message": "你好"}, headers=headers)
+    second = await client.post("/api/chat", json={"message": " 我想分期 "}, headers=headers)
+    assert await first.json() == {"messages": [{"text": "收到：你好"}]}
+    assert (await second.json())["messages"][0]["text"] == "收到：我想分期"
+    senders = {sent["sender"] for sent in rasa_stub.sent}
+    assert len(senders) == 1 and next(iter(senders)).startswith("web-")
+    await client.post("/api/chat/reset", json={}, headers=headers)
+    await client.post("/api/chat", json={"message": "再来"}, headers=headers)
+    assert rasa_stub.sent[-1]["sender"] not in senders
+
+
+async def test_two_browsers_are_two_conversations(
+    aiohttp_client, client, config, rasa_stub
+) -> None:
+    from bot.web.app import create_app
+
+    other = await aiohttp_client(create_app(config))
+    for browser in (client, other):
+        token = await page_token(browser)
+        await browser.post("/api/chat", json={"message": "你好"}, headers={"X-CSRF-Token": token})
+    assert len({sent["sender"] for sent in rasa_stub.sent}) == 2
+
+
+async def test_bad_requests(client, rasa_stub) -> None:
+    token = await page_token(client)
+    headers = {"X-CSRF-Token": token}
+    assert (await client.post("/api/chat", json={"message": "  "}, headers=headers)).status == 400
+    too_long = {"message": "长" * 501}
+    assert (await client.post("/api/chat", json=too_long, headers=headers)).status == 400
+    response = await client.post("/api/chat", data="not json", headers=headers)
+    assert response.status == 400
+    assert (await response.json())["error"] == "body must be JSON"
+    assert (await client.post("/api/chat", json={"message": "x"})).status == 403
+    assert rasa_stub.sent == []
+
+
+async def test_rasa_down_is_a_502(client, rasa_stub) -> None:
+    token = await page_token(client)
+    rasa_stub.fail = True
+    response = await client.post(
+        "/api/chat", json={"message": "你好"}, headers={"X-CSRF-Token": token}
+    )
+    assert response.status == 502
+    assert "unavailable" in (await response.json())["error"]
