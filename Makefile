@@ -12,6 +12,7 @@ SPACY_DIR := var/spacy/zh_jieba
 GUARD     := var/models/guard/guard.npz
 RASA_PORT    ?= 5005
 export ACTIONS_PORT ?= 5055
+export WEB_PORT ?= 8000
 
 # Keep Rasa, TensorFlow, jieba and matplotlib from writing outside the repo, and telemetry off.
 export RASA_TELEMETRY_ENABLED := false
@@ -67,7 +68,7 @@ guard-train: install $(GUARD) ## Build the compliance guard's classifier (var/mo
 
 # ---------------------------------------------------------------- run
 .PHONY: run
-run: install spacy-model db train guard-train ## Set up everything and start the assistant (Rasa :5005, actions :5055)
+run: install spacy-model db train guard-train ## Set up everything and start it all (Rasa :5005, actions :5055, web :8000)
 	RASA_PORT=$(RASA_PORT) ACTIONS_PORT=$(ACTIONS_PORT) $(RUNTIME_ENV) bin/run-stack
 
 # The production profile: our data and Rasa's conversations in PostgreSQL, a Redis lock store,
@@ -85,6 +86,14 @@ run-prod: install spacy-model train guard-train ## Production profile: PostgreSQ
 	$(PROD_ENV) RASA_PORT=$(RASA_PORT) ACTIONS_PORT=$(ACTIONS_PORT) ENDPOINTS=endpoints.prod.yml \
 	  RASA_INSTANCES=2 $(RUNTIME_ENV) bin/run-stack
 
+.PHONY: web
+web: install db ## Start the web app alone on WEB_PORT (Rasa at RASA_URL, default localhost:5005)
+	$(RUNTIME_ENV) $(PY) -m bot.web
+
+.PHONY: web-user
+web-user: install db ## Create a staff user: make web-user NAME=alice ROLE=agent|trainer|admin
+	$(RUNTIME_ENV) $(PY) -m bot.web.users add $(NAME) --role $(ROLE)
+
 # ---------------------------------------------------------------- checks
 .PHONY: lint
 lint: install ## ruff (lint and format check)
@@ -99,8 +108,14 @@ scripts-lint: guard-train ## Scripts library: schema, ids, guard, disclosures, p
 unit: install spacy-model guard-train ## pytest: unit, database (SQLite and PostgreSQL), action tests
 	$(RUNTIME_ENV) $(PY) -m pytest -q tests/unit
 
+/usr/bin/chromium:
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei
+
+.PHONY: browser
+browser: /usr/bin/chromium ## Debian's Chromium and a CJK font for the browser tests (needs root)
+
 .PHONY: e2e
-e2e: train guard-train ## End-to-end: one action server + Rasa server; NLU floor, conversation tests, REST flows
+e2e: train guard-train browser ## End-to-end on one real stack: NLU floor, conversation tests, REST, browser
 	$(RUNTIME_ENV) $(PY) -m pytest -q tests/e2e
 
 .PHONY: validate
