@@ -48,22 +48,6 @@ MAX_SUGGESTIONS = 5
 PREVIEW_CONVERSATION = "agent-assist-preview"
 SAFETY_INTENT = "express_distress"
 UNVERIFIED_SITUATION = "unverified_debt_question"
-# Placeholders that state a debt fact: never in a script suggested for an unverified party.
-LEDGER_PLACEHOLDERS = frozenset(
-    {
-        "card_last4",
-        "total_due",
-        "minimum_payment",
-        "days_past_due",
-        "principal",
-        "interest",
-        "late_fees",
-        "options",
-        "monthly",
-        "fees",
-        "total",
-    }
-)
 AGENT_PREFIX = re.compile(r"^\s*(坐席|客服|机器人|助手|agent|bot|a)\s*[:：]\s*", re.I)
 BORROWER_PREFIX = re.compile(r"^\s*(客户|借款人|用户|borrower|customer|user|b|c)\s*[:：]\s*", re.I)
 INTENT_LABELS: dict[str, str] = {
@@ -415,7 +399,7 @@ def suggest(
         for script in library.answering(key):
             if script.id in found:
                 continue
-            if not situation.verified and script.placeholders & LEDGER_PLACEHOLDERS:
+            if not situation.verified and script.requires_verification:
                 continue
             if not applies(script.id, values):
                 continue
@@ -524,7 +508,7 @@ def closest_script(
     for script in library:
         if script.status != "approved" or script.answers == ("plan_option_line",):
             continue
-        if not verified and script.placeholders & LEDGER_PLACEHOLDERS:
+        if not verified and script.requires_verification:
             continue
         similarity = max(
             cosine(target, bigrams(fill(variant, values)[0])) for variant in script.variants

@@ -120,7 +120,7 @@ def test_unverified_debt_question_gets_verification_scripts_only(session_factory
     ids = [s.script_id for s in advice.suggestions]
     assert ids[0] == "verification.verify_first"
     assert "balance.summary" not in ids
-    assert all(not (LIBRARY.get(i).placeholders & assist.LEDGER_PLACEHOLDERS) for i in ids)
+    assert all(not LIBRARY.get(i).requires_verification for i in ids)
 
 
 def test_distress_anywhere_puts_the_safety_script_first(session_factory) -> None:
@@ -182,7 +182,7 @@ def test_closest_script_prefers_the_stage_of_the_broken_rule() -> None:
     )
     assert channel.script_id == "payment_methods.official"
     unverified = assist.closest_script("您的应还总额是", LIBRARY, values, verified=False)
-    assert not (LIBRARY.get(unverified.script_id).placeholders & assist.LEDGER_PLACEHOLDERS)
+    assert not LIBRARY.get(unverified.script_id).requires_verification
 
 
 def test_bigram_cosine() -> None:

@@ -25,7 +25,6 @@ async def test_suggest_for_a_verified_account(client, login, rasa_stub) -> None:
     assert data["situation"]["verified"] is True
     assert data["suggestions"][0]["script_id"] == "plans.recorded"
     assert data["suggestions"][0]["source"] == "assistant"
-    assert data["elapsed_ms"] < 1000
 
 
 async def test_suggest_for_an_unverified_borrower(client, login) -> None:
@@ -53,13 +52,19 @@ async def test_suggest_refusals(client, login, rasa_stub) -> None:
 
 async def test_draft_check(client, login) -> None:
     token = await login("agent")
-    response = await _post(client, token, "/api/assist/check", {"text": "再不还就让你坐牢"})
+    response = await _post(
+        client, token, "/api/assist/check", {"text": "再不还就让你坐牢", "account_id": 1}
+    )
     data = await response.json()
     assert data["ok"] is False
     assert [v["rule"] for v in data["violations"]] == ["no-threat"]
     assert [s["text"] for s in data["segments"] if s["rules"]] == ["坐牢"]
     assert data["alternative"]["script_id"] == "consequences.truthful"
-    assert data["elapsed_ms"] < 1000
+    # Unverified, the truthful consequences would disclose the debt: never proposed.
+    unverified = await (
+        await _post(client, token, "/api/assist/check", {"text": "再不还就让你坐牢"})
+    ).json()
+    assert unverified["alternative"]["script_id"] != "consequences.truthful"
     ok = await (
         await _post(client, token, "/api/assist/check", {"text": "请通过官方渠道还款"})
     ).json()
