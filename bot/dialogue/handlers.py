@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bot.db.masking import mask_text
 from bot.dialogue.formatting import chinese_date, money
 from bot.dialogue.messages import render_inline
 from bot.dialogue.store import AccountView, Store
@@ -86,13 +85,15 @@ def _account(turn: Turn, ctx: Context) -> AccountView:
 
 
 def _customer_id(turn: Turn) -> int | None:
+    """The verified customer, or None: an unverified party is never tied to a customer."""
     value = turn.slots.get("customer_id")
-    return int(value) if value is not None else None
+    return int(value) if value is not None and turn.verified else None
 
 
 def _account_id(turn: Turn) -> int | None:
+    """The verified borrower's account, or None."""
     value = turn.slots.get("account_id")
-    return int(value) if value is not None else None
+    return int(value) if value is not None and turn.verified else None
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -450,7 +451,7 @@ def request_fee_waiver(turn: Turn, ctx: Context) -> Outcome:
 def dispute_debt(turn: Turn, ctx: Context) -> Outcome:
     """Record the dispute, pause the account, ask a human to follow up."""
     account_id = int(turn.slots["account_id"])
-    ctx.store.record_dispute(turn.conversation_id, account_id, mask_text(turn.text or "")[:500])
+    ctx.store.record_dispute(turn.conversation_id, account_id, (turn.text or "")[:500])
     ctx.store.set_account_status(account_id, "disputed")
     _handoff(turn, ctx, "dispute", outcome=False)
     ctx.store.record_outcome(turn.conversation_id, "dispute", account_id)
@@ -464,7 +465,7 @@ def wrong_person(turn: Turn, ctx: Context) -> Outcome:
     """Apologise, disclose nothing, mark the number."""
     ctx.store.record_contact_preference(
         turn.conversation_id,
-        _customer_id(turn) if turn.verified else None,
+        _customer_id(turn),
         turn.slots.get("mobile"),
         turn.channel,
         wrong_number=True,
@@ -479,14 +480,12 @@ def stop_contact(turn: Turn, ctx: Context) -> Outcome:
     """Acknowledge and record a stop-contact request for this channel."""
     ctx.store.record_contact_preference(
         turn.conversation_id,
-        _customer_id(turn) if turn.verified else None,
+        _customer_id(turn),
         turn.slots.get("mobile"),
         turn.channel,
         stop_contact=True,
     )
-    ctx.store.record_outcome(
-        turn.conversation_id, "stop_contact", _account_id(turn) if turn.verified else None
-    )
+    ctx.store.record_outcome(turn.conversation_id, "stop_contact", _account_id(turn))
     out = Outcome(end_form=True).say("stop_contact.ack", hotline=ctx.policy.institution.hotline)
     out.slots["pending_request"] = None
     return out
@@ -495,8 +494,8 @@ def stop_contact(turn: Turn, ctx: Context) -> Outcome:
 def _handoff(
     turn: Turn, ctx: Context, reason: str, urgency: str = "normal", *, outcome: bool = True
 ) -> None:
-    customer_id = _customer_id(turn) if turn.verified else None
-    account_id = _account_id(turn) if turn.verified else None
+    customer_id = _customer_id(turn)
+    account_id = _account_id(turn)
     ctx.store.record_handoff(turn.conversation_id, customer_id, account_id, reason, urgency)
     if outcome:
         ctx.store.record_outcome(turn.conversation_id, "handoff", account_id, reason)
@@ -518,7 +517,7 @@ def complain(turn: Turn, ctx: Context) -> Outcome:
 
 def express_distress(turn: Turn, ctx: Context) -> Outcome:
     """Care, the national psychological assistance hotline, collection stops, urgent hand-off."""
-    account_id = _account_id(turn) if turn.verified else None
+    account_id = _account_id(turn)
     if account_id is not None:
         ctx.store.set_account_status(account_id, "paused")
     _handoff(turn, ctx, "distress", "urgent", outcome=False)
