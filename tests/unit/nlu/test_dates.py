@@ -211,7 +211,6 @@ def test_offsets_point_at_the_expression():
     assert text[match.start : match.end] == "下个月5号"
 
 
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
