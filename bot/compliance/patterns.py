@@ -32,15 +32,47 @@ _CJK_NEGATION = re.compile(
     r"不会|不得|不能|不可|不要|不该|不应|不是|并非|并不|并未|绝不|决不|从不|从未|不曾|无需|不需要|"
     r"不用|无须|请勿|切勿|严禁|禁止|杜绝|谨防|防范|警惕|提防|冒充|假冒|谎称|自称|不存在|没有所谓|"
     r"并无|不建议|不鼓励|不允许|无权|不属于|不等于|不构成|无法保证|不能保证|不保证|不承诺|未经|"
-    r"不涉及|不必|不再|不收取|不另行|无任何|没有任何|不会有|无关|并没有|我们没有|我行没有|银行没有|没有被|尚未|还未|未曾|如有人|若有人|如果有人|如遇|若遇|避免|谨慎"
+    r"不涉及|不必|不再|不收取|不另行|无任何|没有任何|不会有|无关|并没有|我们没有|我行没有|银行没有|没有被|尚未|还未|未曾|如有人|若有人|如果有人|如遇|若遇|避免|谨慎|"
+    r"(?:无法|没法|没办法|无权)(?:向|给|对)?(?:您|你)?(?:承诺|保证)|没有人会|没人会|没有人能|谁也不会"
 )
-_EN_NEGATION = re.compile(
-    r"\b(?:not|never|no|cannot|nobody|neither|nor|beware|impersonat\w*|fake|scammers?)\b|n't\b"
+_EN_NEGATION_WORD = re.compile(
+    r"(?:not|never|no|cannot|nobody|neither|nor|beware|impersonat\w*|fake|scammers?|\w+n't)"
 )
-_EN_CONJUNCTIONS = frozenset({"or", "and", "nor"})
+# A word right after a negation that makes it no denial: "won't hesitate to", "don't make us".
+_EN_NOT_DENIAL_NEXT = frozenset(
+    {
+        "hesitate",
+        "stop",
+        "wait",
+        "kidding",
+        "joking",
+        "bluffing",
+        "afraid",
+        "make",
+        "force",
+        "let",
+        "want",
+        "choice",
+        "idea",
+        "doubt",
+        "mercy",
+        "option",
+        "longer",
+        "only",
+        "think",
+    }
+)
+# Words that end a negation's scope before the hit ("not today, but ...").
+_EN_SCOPE_BREAK = frozenset(
+    {"but", "however", "unless", "otherwise", "else", "until", "then", "instead", "so"}
+)
+# A negation governed by a condition is no denial: "if you don't pay you will be arrested".
+_EN_CONDITIONAL = frozenset({"if", "unless", "until", "when", "once", "because"})
+_EN_SCOPE = 9
+_EN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]")
 _WINDOW = 12
-_EN_WINDOW = 60
+_EN_WINDOW = 80
 
 
 @dataclass(frozen=True)
@@ -102,6 +134,11 @@ _SPECS: tuple[_Spec, ...] = (
         r"牢底坐穿",
         r"关进(?:去|监狱|看守所)",
         r"抓进去",
+        r"进去蹲",
+        r"蹲(?:号子|局子|几年|个几年)",
+        r"(?:进|蹲)局子",
+        r"(?:戴上?|上)(?:了)?手铐",
+        r"手铐<G>{0,3}(?:戴|铐)",
     ),
     _spec(
         rules.NO_THREAT,
@@ -123,7 +160,7 @@ _SPECS: tuple[_Spec, ...] = (
     ),
     _spec(
         rules.NO_THREAT,
-        r"(?:我们|我|银行|我行|就|会|要|已经|已|去|马上|直接|立刻|帮你|这就)报警",
+        r"(?<!请)(?<!请您)(?<!可以)(?:我们|我|银行|我行|就|会|要|已经|已|去|马上|直接|立刻|帮你|这就)报警",
         r"(?:公安|警察|派出所|民警|警方|经侦)<G>{0,6}(?:找<YOU>|抓|上门|来|立案|介入|处理<YOU>)",
     ),
     _spec(
@@ -146,7 +183,7 @@ _SPECS: tuple[_Spec, ...] = (
     ),
     _spec(
         rules.NO_THREAT,
-        r"\b(?:arrest(?:ed)?|jail(?:ed)?|prison|locked up|handcuff\w*)\b",
+        r"\b(?:arrest(?:ed)?|jail(?:ed)?|prison|locked up|handcuff\w*|behind bars)\b",
     ),
     _spec(
         rules.NO_THREAT,
@@ -401,6 +438,7 @@ _SPECS: tuple[_Spec, ...] = (
         r"加(?:一下)?我(?:的)?(?:私人|个人)?(?:微信|qq|vx|wx)",
         r"扫(?:一下|描)?(?:我|这个|下面)(?:的)?(?:微信|收款)?(?:二维码|码)",
         r"私下(?:转账|还款|处理|解决)",
+        r"私人(?:的)?(?:通道|渠道)",
     ),
     _spec(
         rules.OFFICIAL_CHANNELS,
@@ -455,6 +493,7 @@ _SPECS: tuple[_Spec, ...] = (
         r"(?:只要|只需|只用)<G>{0,12}(?:就|即可|便)<G>{0,6}(?:全免|免除|免掉|减免|一笔勾销|不用还|停息|挂账)",
         r"(?:剩下的|剩余的?|其余的?)(?:部分|欠款)?(?:就|都|全部|也|会)*(?:免了|免掉|全免|免除|不用还|一笔勾销|不要了)",
         r"利息(?:全部|都)?(?:免了|不用还|给<YOU>免|一笔勾销)",
+        r"(?:保证|包你|承诺|肯定)<G>{0,6}不(?:会)?再(?:产生|收|计|算|涨|有)<G>{0,3}(?:利息|罚息|违约金|滞纳金)",
     ),
     _spec(
         rules.NO_FALSE_RELIEF,
@@ -491,8 +530,10 @@ def is_negated(text: str, start: int) -> bool:
 
     Chinese cues count anywhere in the 12 characters of the clause before the hit (plus
     the first two characters of the hit, for "不会" split by a pattern that starts at
-    "会"); English cues count within the last three words before the hit (six when those
-    include "or"/"and", as in "never threaten you or contact the police").
+    "会"). English: the nearest negation within the last nine words of the clause counts
+    ("this does not mean you will go to jail"), unless a scope break ("but", "unless" ...)
+    comes after it, a condition governs it ("if you don't pay you will be arrested"), or
+    the next word turns it into no denial ("we won't hesitate to call the police").
 
     Args:
         text: Normalised text.
@@ -505,11 +546,21 @@ def is_negated(text: str, start: int) -> bool:
     window = text[max(begin, start - _WINDOW) : start + 2]
     if _CJK_NEGATION.search(window):
         return True
-    words = text[begin:start].split()
-    recent = words[-3:]
-    if any(word in _EN_CONJUNCTIONS for word in recent):
-        recent = words[-6:]
-    return bool(recent) and bool(_EN_NEGATION.search(" ".join(recent)))
+    return _english_negated(_EN_WORD.findall(text[begin:start])[-_EN_SCOPE:])
+
+
+def _english_negated(words: list[str]) -> bool:
+    for index in range(len(words) - 1, -1, -1):
+        word = words[index]
+        if word in _EN_SCOPE_BREAK:
+            return False
+        if not _EN_NEGATION_WORD.fullmatch(word):
+            continue
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if following in _EN_NOT_DENIAL_NEXT:
+            return False
+        return not any(before in _EN_CONDITIONAL for before in words[max(0, index - 3) : index])
+    return False
 
 
 def find(text: str) -> list[PatternHit]:

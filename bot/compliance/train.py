@@ -3,7 +3,9 @@
 Char 1-4-gram TF-IDF (``features.analyze``) + multinomial logistic regression
 (scikit-learn), trained on ``data/compliance`` only. The P(ok) threshold is picked by
 5-fold cross-validation on the training data, counting a sentence as flagged when a
-pattern or the classifier flags it (misses cost twice as much as false alarms).
+pattern or the classifier flags it: the highest recall whose false-alarm rate stays within
+``FALSE_ALARM_BUDGET`` (below the 0.05 target, whose compliant side here is mostly hard
+negatives), else the lowest cost (misses cost twice as much as false alarms).
 Everything is seeded, so the same data gives the same model.
 """
 
@@ -28,13 +30,17 @@ SEED = 20240601
 C = 20.0
 FOLDS = 5
 MISS_COST = 2.0
+FALSE_ALARM_BUDGET = 0.04
 THRESHOLDS = tuple(round(0.20 + 0.02 * step, 2) for step in range(36))  # 0.20 .. 0.90
 
 
 def training_fingerprint(train_dir: Path) -> str:
     """Hash of the training data, the feature version and the hyper-parameters."""
     digest = hashlib.sha256(dataset.fingerprint(train_dir).encode())
-    digest.update(f"features={features.FEATURE_VERSION};C={C};seed={SEED}".encode())
+    digest.update(
+        f"features={features.FEATURE_VERSION};C={C};seed={SEED};"
+        f"budget={FALSE_ALARM_BUDGET}".encode()
+    )
     return digest.hexdigest()
 
 
@@ -98,10 +104,12 @@ def cross_validated_p_ok(
 def choose_threshold(
     p_ok: np.ndarray, texts: list[str], labels: list[str]
 ) -> tuple[float, dict[str, float]]:
-    """Pick the P(ok) threshold with the lowest cost on out-of-fold predictions.
+    """Pick the P(ok) threshold from out-of-fold predictions.
 
-    A sentence counts as flagged when a pattern or the classifier flags it; a missed
-    violation costs ``MISS_COST``, a false alarm 1.
+    A sentence counts as flagged when a pattern or the classifier flags it. Among the
+    thresholds whose false-alarm rate is within ``FALSE_ALARM_BUDGET``, the one with the
+    highest recall wins (the lowest such threshold on ties); when none is, the one with
+    the lowest cost (a missed violation costs ``MISS_COST``, a false alarm 1).
 
     Args:
         p_ok: Out-of-fold P(ok) per sentence.
@@ -114,6 +122,7 @@ def choose_threshold(
     violating = np.array(labels) != rules.OK_LABEL
     pattern = _pattern_flags(texts)
     best: tuple[float, float, dict[str, float]] | None = None
+    within: tuple[float, float, dict[str, float]] | None = None
     for threshold in THRESHOLDS:
         flagged = pattern | (p_ok < threshold)
         misses = int(np.sum(violating & ~flagged))
@@ -125,8 +134,13 @@ def choose_threshold(
         }
         if best is None or cost < best[0]:
             best = (cost, threshold, stats)
-    assert best is not None
-    return best[1], best[2]
+        if stats["false_alarm"] <= FALSE_ALARM_BUDGET and (
+            within is None or stats["recall"] > within[0]
+        ):
+            within = (stats["recall"], threshold, stats)
+    chosen = within or best
+    assert chosen is not None
+    return chosen[1], chosen[2]
 
 
 def build_model(train_dir: Path = paths.TRAIN_DIR) -> LinearModel:

@@ -76,3 +76,32 @@ def test_overlapping_hits_of_one_category_are_merged() -> None:
 def test_is_negated_only_looks_inside_the_clause() -> None:
     text = normalize("我们不会骗你，但老赖就是老赖").text
     assert not patterns.is_negated(text, text.index("老赖"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This does not mean you will go to jail.",
+        "Falling behind on payments does not mean you will go to jail.",
+        "我无法承诺减免，但可以帮您转给人工同事",
+        "目前无法向您承诺任何减免",
+        "没有人会去您单位找您",
+        "如果有人上门骚扰您，请直接报警",
+    ],
+)
+def test_denials_beyond_three_words_suppress_a_hit(text: str) -> None:
+    assert categories(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We won't hesitate to call the police.",
+        "Don't make us call the police.",
+        "You don't want to end up in jail.",
+        "I'm not joking, you will be arrested",
+        "Not today, but you will be arrested",
+    ],
+)
+def test_negations_that_are_no_denial_keep_the_hit(text: str) -> None:
+    assert "no-threat" in categories(text)

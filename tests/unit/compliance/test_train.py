@@ -45,3 +45,15 @@ def test_choose_threshold_prefers_fewer_misses() -> None:
     threshold, stats = train.choose_threshold(p_ok, texts, labels)
     assert 0.6 < threshold <= 0.8
     assert stats == {"recall": 1.0, "false_alarm": 0.0}
+
+
+def test_choose_threshold_takes_recall_within_the_false_alarm_budget() -> None:
+    # 3 alarms in 100 compliant sentences (0.03) are within budget, so the threshold
+    # that also catches the second violation wins, although 3 alarms cost more than 1 miss.
+    texts = [f"好的{i}" for i in range(100)] + ["违规甲", "违规乙"]
+    labels = ["ok"] * 100 + ["no-insult", "no-insult"]
+    p_ok = np.array([0.95] * 97 + [0.5] * 3 + [0.3, 0.55])
+    threshold, stats = train.choose_threshold(p_ok, texts, labels)
+    assert 0.55 < threshold <= 0.6
+    assert stats["recall"] == 1.0
+    assert stats["false_alarm"] <= train.FALSE_ALARM_BUDGET
