@@ -18,11 +18,19 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.clock import local_today
 from bot.nlu.entities import ENTITY_TYPES, extract_entities
+from bot.nlu.safety import find_distress
 from bot.policy import load_policy
 
 logger = logging.getLogger(__name__)
@@ -120,4 +128,46 @@ class ChineseEntityExtractor(GraphComponent, EntityExtractorMixin):
                 message.get(ENTITIES, []) + self.add_extractor_name(found),
                 add_to_output=True,
             )
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class DistressOverride(GraphComponent):
+    """Sets the intent to ``express_distress`` when a message expresses despair or self-harm.
+
+    Runs after the intent classifier and the fallback classifier, so that a borrower in distress
+    is never answered with collection because a learned model was unsure (see bot/nlu/safety.py).
+    """
+
+    INTENT = "express_distress"
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> DistressOverride:
+        """Creates the component (nothing to train or load)."""
+        return cls()
+
+    @staticmethod
+    def supported_languages() -> list[str] | None:
+        """Chinese, with a few English phrases."""
+        return ["zh"]
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Overrides the intent of messages that express distress."""
+        for message in messages:
+            if find_distress(message.get(TEXT) or "") is None:
+                continue
+            override = {INTENT_NAME_KEY: self.INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+            ranking = [
+                entry
+                for entry in message.get(INTENT_RANKING_KEY) or []
+                if entry.get(INTENT_NAME_KEY) != self.INTENT
+            ]
+            message.set(INTENT, override, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [override, *ranking], add_to_output=True)
         return messages

@@ -1,0 +1,78 @@
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.components import DistressOverride
+from bot.nlu.safety import find_distress
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "欠这么多钱 我只想死",
+        "我真的不想活了",
+        "活着没意思",
+        "活着还有什么意思",
+        "压力太大，活不下去了",
+        "我想死",
+        "还不上就一死了之",
+        "死了算了",
+        "我想跳楼",
+        "想吃安眠药",
+        "我准备自杀",
+        "有轻生的念头",
+        "想结束自己的生命",
+        "I want to die",
+        "I'm going to kill myself",
+        "I don't want to live anymore",
+        "thinking about suicide",
+    ],
+)
+def test_despair_and_self_harm_are_found(text):
+    assert find_distress(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你去死吧",  # abuse aimed at the bot: a complaint, not distress
+        "笑死我了",
+        "气死我了，这么多利息",
+        "累死了",
+        "想死你了",
+        "活着有意思的事情很多",
+        "我想分期",
+        "I want to end my contract",
+        "这利息要把人逼疯",
+        "",
+    ],
+)
+def test_idioms_and_other_messages_are_not(text):
+    assert find_distress(text) is None
+
+
+def test_span_points_at_the_phrase():
+    text = "欠这么多钱 我只想死"
+    start, end = find_distress(text)
+    assert text[start:end] == "只想死"
+
+
+def test_override_replaces_a_wrong_intent_and_keeps_the_ranking():
+    message = Message(data={"text": "欠这么多钱 我只想死"})
+    message.set("intent", {"name": "dispute_debt", "confidence": 0.55})
+    message.set(
+        "intent_ranking",
+        [
+            {"name": "dispute_debt", "confidence": 0.55},
+            {"name": "express_distress", "confidence": 0.3},
+        ],
+    )
+    (out,) = DistressOverride().process([message])
+    assert out.get("intent") == {"name": "express_distress", "confidence": 1.0}
+    assert [r["name"] for r in out.get("intent_ranking")] == ["express_distress", "dispute_debt"]
+
+
+def test_override_leaves_other_messages_alone():
+    message = Message(data={"text": "我想分12期"})
+    message.set("intent", {"name": "request_installment", "confidence": 0.9})
+    (out,) = DistressOverride().process([message])
+    assert out.get("intent")["name"] == "request_installment"
