@@ -108,3 +108,10 @@ def test_every_bot_message_is_traceable_to_an_approved_script(stack):
     for event in bot_events:
         assert event["metadata"].get("script_id"), event
         assert event["metadata"].get("script_version") >= 1
+
+
+def test_despair_mixed_with_debt_words_still_gets_care(stack):
+    sender = new_sender()
+    verify(stack, sender)
+    replies = joined(stack.say(sender, "欠这么多钱 我只想死"))
+    assert "12356" in replies and "12,580" not in replies
