@@ -133,8 +133,9 @@ guard-eval: guard-train ## Guard recall / false alarms on held-out sentences (fa
 	$(RUNTIME_ENV) $(PY) -m bot.compliance.evaluate
 
 .PHONY: bench
-bench: guard-train ## Benchmarks: compliance check latency (target mean <= 2 ms)
+bench: guard-train ## Benchmarks: guard check (target <= 2 ms), agent assist (target < 1 s)
 	$(RUNTIME_ENV) $(PY) -m bot.compliance.bench
+	$(RUNTIME_ENV) $(PY) -m bot.web.bench
 
 .PHONY: test
 test: lint scripts-lint unit validate guard-eval train e2e ## Everything (see README, "Tests")
