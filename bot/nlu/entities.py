@@ -27,8 +27,8 @@ attached, e.g. "张伟 1234", "应该是1234", "13700003333，9012") are read as
 * the message also holds a phone number or speaks of identity (身份/证件/验证/核实/核对/id):
   ``id_last4`` only;
 * else, the message has no money or repayment word (还 付 交 缴 转 存 有 剩 欠 拿 凑 借 花 笔 钱
-  元 块 万 千 百 每 月 最多 最少 先 只能 多少 金额 账 费 息 ¥ rmb): both ``id_last4`` and
-  ``amount``;
+  元 块 万 千 百 每 月 最多 最少 先 只能 多少 金额 账 费 息 出 手上 手头 手里 挤 给 够 能
+  ¥ $ rmb yuan pay give offer afford owe send transfer): both ``id_last4`` and ``amount``;
 * else (``"下周还2000"``): ``amount`` only.
 """
 
@@ -54,8 +54,8 @@ _FOUR_DIGITS = re.compile(r"\d{4}")
 _ID_CONTEXT = re.compile(r"身份|证件|验证|核实|核对|(?<![A-Za-z])(?i:id)(?![A-Za-z])")
 _AMOUNT_CONTEXT = re.compile(
     r"还|付|交|缴|转|存|有|剩|欠|拿|凑|借|花|笔|钱|元|块|万|千|百|每|月|最多|最少|先|只能|多少|金额"
-    r"|账|费|息"
-    r"|[¥￥]|(?i:rmb)"
+    r"|账|费|息|出|手上|手头|手里|挤|给|够|能"
+    r"|[¥￥$]|(?i:rmb|yuan|pay|give|offer|afford|owe|send|transfer)"
 )
 
 AMOUNT = "amount"

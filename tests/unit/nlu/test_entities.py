@@ -118,6 +118,15 @@ def test_bare_answers(text, expected):
         ("这笔5000不是我花的", [("amount", 5000)]),
         ("我只有1000", [("amount", 1000)]),
         ("先还1500元", [("amount", 1500)]),
+        # offers: money verbs and "on hand" words
+        ("我出2000", [("amount", 2000)]),
+        ("手上就3000", [("amount", 3000)]),
+        ("手头能拿的就2500", [("amount", 2500)]),
+        ("这个月能挤2000", [("amount", 2000)]),
+        ("给你们1800行吗", [("amount", 1800)]),
+        ("I can give you 1000", [("amount", 1000)]),
+        ("I can pay 1500 now", [("amount", 1500)]),
+        ("can offer 1200", [("amount", 1200)]),
     ],
 )
 def test_four_digits_in_longer_messages(text, expected):
