@@ -38,6 +38,9 @@ _PHRASES = (
     r"suicid",
     r"(?:don'?t|do not) want to (?:live|be alive)",
     r"want to die",
+    r"wanna die",
+    r"feel(?:ing)? like dying",
+    r"better off dead",
 )
 
 

@@ -25,6 +25,9 @@ from bot.nlu.safety import find_distress
         "I'm going to kill myself",
         "I don't want to live anymore",
         "thinking about suicide",
+        "I feel like dying",
+        "honestly I wanna die",
+        "everyone would be better off dead without me",
     ],
 )
 def test_despair_and_self_harm_are_found(text):
