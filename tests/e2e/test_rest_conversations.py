@@ -115,3 +115,64 @@ def test_despair_mixed_with_debt_words_still_gets_care(stack):
     verify(stack, sender)
     replies = joined(stack.say(sender, "欠这么多钱 我只想死"))
     assert "12356" in replies and "12,580" not in replies
+
+
+def outcomes(stack, sender: str) -> list[str]:
+    with stack.session() as session:
+        rows = session.execute(
+            select(models.ConversationOutcome).where(
+                models.ConversationOutcome.conversation_id == sender
+            )
+        ).scalars()
+        return [row.outcome for row in rows]
+
+
+def handoff_reasons(stack, sender: str) -> list[str]:
+    with stack.session() as session:
+        rows = session.execute(
+            select(models.Handoff).where(models.Handoff.conversation_id == sender)
+        ).scalars()
+        return [row.reason for row in rows]
+
+
+def test_dispute_is_recorded_and_pauses_collection(stack):
+    sender = new_sender()
+    verify(stack, sender, "13900002222", "567X")
+    assert "异议" in joined(stack.say(sender, "这笔消费不是我刷的"))
+    assert outcomes(stack, sender) == ["dispute"]
+    assert "dispute" in handoff_reasons(stack, sender)
+
+
+def test_paid_claim_hardship_and_waiver(stack):
+    sender = new_sender()
+    verify(stack, sender, "13900002222", "567X")
+    assert "核实" in joined(stack.say(sender, "我已经还了"))
+    assert "难处" in joined(stack.say(sender, "我失业了，没钱还"))
+    assert "人工" in joined(stack.say(sender, "能免掉滞纳金吗"))
+    assert outcomes(stack, sender) == ["paid_claim"]
+
+
+def test_wrong_person_discloses_nothing(stack):
+    sender = new_sender()
+    stack.say(sender, "你好")
+    replies = joined(stack.say(sender, "你们找错人了"))
+    assert "抱歉" in replies and "张伟" not in replies and "12,580" not in replies
+    assert outcomes(stack, sender) == ["wrong_person"]
+
+
+def test_stop_contact_human_and_complaint_are_recorded(stack):
+    sender = new_sender()
+    assert "停止" in joined(stack.say(sender, "别再打电话了"))
+    assert "人工" in joined(stack.say(sender, "转人工"))
+    assert "投诉" in joined(stack.say(sender, "我要投诉"))
+    assert outcomes(stack, sender)[0] == "stop_contact"
+    assert handoff_reasons(stack, sender) == ["request", "complaint"]
+
+
+def test_not_understood_twice_goes_to_a_human(stack):
+    sender = new_sender()
+    stack.say(sender, "你好")
+    first = joined(stack.say(sender, "今天天气怎么样"))
+    second = joined(stack.say(sender, "给我讲个笑话吧"))
+    assert "换个说法" in first and "转接人工" in second
+    assert handoff_reasons(stack, sender) == ["fallback"]
