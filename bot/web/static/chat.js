@@ -6,9 +6,9 @@
   const form = document.getElementById("chat-form");
   const input = document.getElementById("chat-input");
   const MESSAGES = {
-    400: "消息不能为空，也不能超过 500 个字。",
+    400: "消息不能为空，也不能超过 " + form.dataset.max + " 个字。",
     403: "页面已过期，请刷新后再试。",
-    502: "助手暂时无法回复，请稍后再试，或拨打官方客服热线。",
+    502: form.dataset.unavailable,
   };
 
   function add(kind, text) {

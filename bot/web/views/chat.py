@@ -15,12 +15,15 @@ from aiohttp import web
 from aiohttp_session import get_session
 
 from bot.web.rasa_client import RasaUnavailableError
-from bot.web.state import RASA
+from bot.web.state import LIBRARY, POLICY, RASA
 
 logger = logging.getLogger(__name__)
 
 SENDER_KEY = "chat_sender"
 MAX_MESSAGE = 500
+# What the page itself says to the borrower comes from the scripts library too.
+HINT_SCRIPT = "opening.chat_hint"
+UNAVAILABLE_SCRIPT = "fallback.unavailable"
 
 
 def _new_sender() -> str:
@@ -38,8 +41,14 @@ async def _sender(request: web.Request) -> str:
 @aiohttp_jinja2.template("chat.html")
 async def chat_page(request: web.Request) -> dict[str, Any]:
     """Show the chat page (public: borrowers do not log in)."""
-    await _sender(request)
-    return {}
+    sender = await _sender(request)
+    library = request.app[LIBRARY]
+    hotline = request.app[POLICY].institution.hotline
+    return {
+        "hint": library.render(HINT_SCRIPT, seed=sender).text,
+        "unavailable": library.render(UNAVAILABLE_SCRIPT, {"hotline": hotline}, seed=sender).text,
+        "max_message": MAX_MESSAGE,
+    }
 
 
 async def send_message(request: web.Request) -> web.StreamResponse:

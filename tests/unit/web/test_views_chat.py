@@ -57,3 +57,10 @@ async def test_rasa_down_is_a_502(client, rasa_stub) -> None:
     )
     assert response.status == 502
     assert "unavailable" in (await response.json())["error"]
+
+
+async def test_what_the_page_says_comes_from_approved_scripts(client) -> None:
+    html = await (await client.get("/chat")).text()
+    assert "例如“我还欠多少钱”" in html  # opening.chat_hint
+    assert "官方客服热线400-800-0000" in html  # fallback.unavailable, hotline from policy.yml
+    assert 'maxlength="500"' in html
