@@ -10,6 +10,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import run_handler, turn_from_tracker
+from bot.db.verification import normalize_mobile
 from bot.dialogue import handlers
 from bot.dialogue.turn import LOCKED, VERIFICATION, VERIFIED, Outcome
 
@@ -38,7 +39,7 @@ class ValidateVerificationForm(FormValidationAction):
 
     def validate_mobile(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         """Keep an 11-digit mainland mobile number, digits only."""
-        digits = re.sub(r"\D", "", str(value or ""))[-11:]
+        digits = normalize_mobile(str(value or ""))
         return {"mobile": digits if MOBILE.fullmatch(digits) else None}
 
     def validate_id_last4(self, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:

@@ -139,3 +139,16 @@ def test_second_fallback_hands_off(database):
     ]
     messages, _ = run(ACTIONS["action_fallback"](), tracker("nlu_fallback", events=history))
     assert messages[0]["script_id"] == "fallback.handoff"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("+86 138-0000-1111", "13800001111"),
+        ("138 0000 1111", "13800001111"),
+        ("6217000013800001111", None),
+        ("12345", None),
+    ],
+)
+def test_mobile_answers_are_normalised_and_other_numbers_refused(typed, kept):
+    assert ValidateVerificationForm().validate_mobile(typed, None, None, DOMAIN) == {"mobile": kept}
