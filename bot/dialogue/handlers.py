@@ -32,21 +32,6 @@ from bot.policy.promises import PromiseReason, check_promise
 
 logger = logging.getLogger(__name__)
 
-# Questions about the debt: answered only after identity verification.
-DEBT_INTENTS = frozenset(
-    {
-        "ask_balance",
-        "ask_fees",
-        "ask_consequences",
-        "request_installment",
-        "offer_amount",
-        "promise_to_pay",
-        "claim_paid",
-        "financial_hardship",
-        "request_fee_waiver",
-        "dispute_debt",
-    }
-)
 FULL_PAYMENT = re.compile(r"还清|全部|全额|结清|一次性|所有的?钱|pay (it )?all|in full", re.I)
 
 
@@ -77,6 +62,7 @@ def requires_verification(handler: Handler) -> Handler:
             return verify_first(turn, ctx)
         return handler(turn, ctx)
 
+    guarded.requires_verification = True  # type: ignore[attr-defined]
     return guarded
 
 
@@ -584,6 +570,15 @@ HANDLERS: dict[str, Handler] = {
     "out_of_scope": fallback,
     "nlu_fallback": fallback,
 }
+
+
+# Questions about the debt, answered only after verification: derived from the handlers, so the
+# right-party rule is written once (the @requires_verification decorator).
+DEBT_INTENTS = frozenset(
+    intent
+    for intent, handler in HANDLERS.items()
+    if getattr(handler, "requires_verification", False) and intent != "provide_identity"
+)
 
 
 def respond(turn: Turn, ctx: Context) -> Outcome:
