@@ -28,6 +28,25 @@ from bot.nlu.safety import find_distress
         "I feel like dying",
         "honestly I wanna die",
         "everyone would be better off dead without me",
+        # indirect forms: plans, means, places, farewells
+        "背了这么多债 真想一了百了",
+        "我把药都准备好了",
+        "炭都买好了，就这样吧",
+        "我已经写好遗书了",
+        "下辈子再还你们吧",
+        "没脸活下去了",
+        "我人在天台",
+        "现在在江边，不想回头了",
+        "我想从楼上跳下去",
+        "真的好想睡过去不再醒来",
+        "欠银行的钱还不完 还不如去死",
+        "利息滚成这样 我只有死路一条",
+        "你们要逼死我吗",
+        "我要喝农药",
+        "看不到希望",
+        "I can't go on anymore",
+        "I'm on the bridge",
+        "there's no point living",
     ],
 )
 def test_despair_and_self_harm_are_found(text):
@@ -46,6 +65,14 @@ def test_despair_and_self_harm_are_found(text):
         "我想分期",
         "I want to end my contract",
         "这利息要把人逼疯",
+        "你们就去死吧",
+        "你怎么不去死",
+        "我在楼顶晒被子",
+        "没希望的话我就分期",
+        "希望你们别再打了",
+        "这破app又死机了",
+        "生意撑不下去了",  # money trouble without despair: financial_hardship
+        "我想走了",  # "I'd like to leave": a goodbye
         "",
     ],
 )
