@@ -11,11 +11,24 @@ A number counts as an amount when:
   magnitude ("3k", "1.5w") - "两块五" is 2.5;
 * or it is written in Arabic digits (at most 8 digits before the decimal point), or in
   Chinese numerals that include a magnitude (十百千万亿: "五百", "三千五", "两万"), and is not
-  followed by a measure word (个 次 天 年 月 期 号 日 岁 人 点 % 分 位 ...) or by an
-  approximation (多 来 余 几: "三千多" is not an exact amount), nor preceded by 第, nor a
-  number to call or complain to ("打12378", "投诉到315");
+  followed by a measure word (个 次 天 年 月 期 号 日 岁 人 点 % 分 位 折 ..., or English
+  months/years/days/times/installments) or by an approximation (多 来 余 几: "三千多" is not
+  an exact amount), nor preceded by 第, nor part of a hyphenated number ("400-820-8820",
+  "021-12345678", "1000-2000"), nor a number to call or complain to ("打12378", "投诉到315");
+  分期 is not the unit 分 ("每月1500分期" is 1500);
 * approximate ranges ("三四百", "一两千"), idioms ("万一", "千万", "十万火急"), arithmetic
-  ("1+1") and chat slang that is the whole message ("88", "886", "666") are not amounts.
+  ("1+1") are not amounts;
+* chat slang ("88"/"886" = bye, "666") with nothing else in the message but goodbyes,
+  particles and punctuation ("88", "拜拜88", "88啦", "不聊了 88") is not an amount; with a
+  currency or any other word it is ("88块", "还88");
+* shopping festivals are not amounts: 双十一, 双11, 双十二, 双12 always; "618" when it is
+  plainly the festival ("618买的", "618活动", "京东618", "去年618"). A bare "618" (or "还618")
+  stays an amount: in a collection dialogue an answer of "618" is an offer;
+* after 打 ("send money" here: "先给你们打两千", "周六打3000过去") a number is an amount,
+  except a number to dial: one starting with 0 or of 7+ digits (a landline), or a service
+  number (1xx such as 110, or five digits starting with 1 or 9 such as 12378, 95555)
+  unless money is plainly being sent ("给你们打10000", "打100过去"). Numbers after
+  拨打/致电/电话/热线/投诉到/举报到 or before 热线/电话/投诉/举报 are never amounts.
 
 Dates, tenors, phone numbers and ID digits are masked before this runs, so "15号", "12期"
 and "后四位1234" yield no amount.
@@ -40,22 +53,42 @@ _RUN = (
     rf"|[{CN_DIGITS}{CN_MAGNITUDES}]|点(?=[{CN_DIGITS}\d]))+"
 )
 _AMOUNT = re.compile(
-    r"(?<![\d.A-Za-z第+*/=×÷])(?<!\d:)"
+    r"(?<![\d.A-Za-z第+*/=×÷])(?<!\d:)(?<!\d-)"
     r"(?P<prefix>(?:[¥￥]|RMB|rmb|人民币)\s?)?"
     rf"(?P<num>{_RUN}(?:\s?[kKwW](?![A-Za-z]))?)"
     r"(?P<suffix>\s?(?:块钱|块|元钱|元|圆|rmb|RMB|人民币)"
     rf"(?:(?P<jiao>[一二两三四五六七八九\d])毛?(?![\d{CN_DIGITS}{CN_MAGNITUDES}号日期个天月]))?)?"
 )
 _MEASURE_AFTER = re.compile(
-    r"[A-Za-z]|\s*(?:个|次|天|年|岁|月|期|号|日|人|点|%|分|秒|小时|周|星期|礼拜|页|条|张|位|倍|楼"
-    r"|层|路|笔|家|口|件|台|遍|届|级|克|斤|公斤|米|多|来|余|几|[+*=×÷]|[/:\-]\d|\.\d)"
+    r"[A-Za-z]|\s*(?:个|次|天|年|岁|月|期|号|日|人|点|%|分(?!期)|秒|小时|周|星期|礼拜|页|条|张|位"
+    r"|倍|楼|层|路|笔|家|口|件|台|遍|届|级|克|斤|公斤|米|折|多|来|余|几|[+*=×÷]|[/:\-]\d|\.\d)"
+    r"|\s*-?\s*(?i:months?|mos|years?|yrs?|weeks?|days?|hours?|hrs?|minutes?|mins?|times"
+    r"|installments|instalments|payments|percent)\b"
 )
-_NOT_MONEY_BEFORE = re.compile(r"(?:打|拨打?|致电|热线|电话|号码|投诉到?|举报到?)\s*$")
+_NOT_MONEY_BEFORE = re.compile(r"(?:拨打?|致电|热线|电话|号码|投诉到?|举报到?)\s*$")
 _NOT_MONEY_AFTER = re.compile(r"\s*(?:热线|电话|投诉|举报)")
+_DA_BEFORE = re.compile(r"打\s*$")
+_TRANSFER_BEFORE = re.compile(r"给\s*(?:你们?|您)?\s*打\s*$")
+_TRANSFER_AFTER = re.compile(r"\s*(?:过去|过来|给|到|进|回)")
+_NUMBER_TO_DIAL = re.compile(r"0\d*|\d{7,}")
+"""After 打, a landline or other phone-like number: a call whatever follows."""
+_SERVICE_NUMBER = re.compile(r"1\d\d|[19]\d{4}")
+"""After 打, "110", "120", "12378", "95555": a call unless money is being sent ("打100过去")."""
 _TAIL_WORD_AFTER = re.compile(r"[次下起定直共样些般点个天年月期号日周岁人遍笔]")
 _IDIOMS = ("十万火急", "十全十美", "一五一十", "千千万万", "万无一失", "百分之", "百分百")
 _CHAT_NUMBERS = frozenset({"88", "886", "520", "666", "233", "555"})
-"""Chat slang ("88" = bye) when it is the whole message."""
+_CHAT_REST = re.compile(
+    r"(?:拜拜|拜|再见|不聊了|先不聊了|先这样|走了|下了|下线了|晚安|回头聊|好的|谢谢|谢了"
+    r"|(?i:bye|byebye|ok)|[啦了哈咯喽哦呀吧啊嘛呢哇嘿嗯~～!！。.,，、\s])*"
+)
+"""What may surround chat slang ("88" = bye): goodbyes, particles, punctuation."""
+_DOUBLE_FESTIVALS = frozenset({"十一", "十二", "11", "12"})
+"""双十一 / 双11 / 双十二 / 双12 (Nov 11 and Dec 12 shopping festivals)."""
+_618_AFTER = re.compile(
+    r"\s*(?:活动|大促|促销|购物节|年中|节|期间|那天|那会|当天|的时候|时候|买|抢|囤|下单|剁手|优惠"
+    r"|秒杀|打折|满减|狂欢|预售|红包|券)"
+)
+_618_BEFORE = re.compile(r"(?:京东|天猫|淘宝|拼多多|苏宁|今年|去年|前年|明年|趁|等到)\s*$")
 _CN_CHARS = frozenset(CN_DIGITS + CN_MAGNITUDES + "点")
 _FIRST_CN = frozenset(CN_DIGITS + "十拾") - {"零", "〇"}
 
@@ -84,10 +117,10 @@ def _read(text: str, found: re.Match[str]) -> Match | None:
     has_currency = bool(found["prefix"]) or (bool(found["suffix"]) and end == found.end("num"))
     if not has_currency and _has_colloquial_tail(number) and _TAIL_WORD_AFTER.match(text, end):
         number, end = number[:-1], end - 1
-    if (
-        _in_idiom(text, start)
-        or _is_chat_slang(text, number)
-        or _is_service_number(text, start, end)
+    if _in_idiom(text, start) or _is_service_number(text, start, end, number, has_currency):
+        return None
+    if not has_currency and (
+        _is_chat_slang(text, start, end, number) or _is_festival(text, start, end, number)
     ):
         return None
     if not (has_currency or _is_bare_amount(number, text, end)):
@@ -111,14 +144,34 @@ def _cut_mixed_run(number: str) -> str:
     return number
 
 
-def _is_chat_slang(text: str, number: str) -> bool:
-    return number in _CHAT_NUMBERS and text.strip(" !！~～。.") == number
+def _is_chat_slang(text: str, start: int, end: int, number: str) -> bool:
+    """Chat slang ("88" = bye, "666") with only goodbyes, particles and punctuation around it."""
+    rest = text[:start] + " " + text[end:]
+    return number in _CHAT_NUMBERS and _CHAT_REST.fullmatch(rest) is not None
 
 
-def _is_service_number(text: str, start: int, end: int) -> bool:
-    """Hotlines and numbers to call or complain to ("打12378", "投诉到315")."""
+def _is_festival(text: str, start: int, end: int, number: str) -> bool:
+    """双十一, 双11, 双十二, 双12, and 618 when the words around make it the festival."""
+    if number in _DOUBLE_FESTIVALS and text[max(0, start - 1) : start] == "双":
+        return True
+    return number == "618" and bool(
+        _618_AFTER.match(text, end) or _618_BEFORE.search(text[max(0, start - 4) : start])
+    )
+
+
+def _is_service_number(text: str, start: int, end: int, number: str, has_currency: bool) -> bool:
+    """Hotlines and numbers to call or complain to ("打12378", "投诉到315", "拨打95555")."""
     before = text[max(0, start - 4) : start]
-    return bool(_NOT_MONEY_BEFORE.search(before) or _NOT_MONEY_AFTER.match(text, end))
+    if _NOT_MONEY_BEFORE.search(before) or _NOT_MONEY_AFTER.match(text, end):
+        return True
+    if has_currency or not _DA_BEFORE.search(before) or not number.isdigit():
+        return False
+    if _NUMBER_TO_DIAL.fullmatch(number):
+        return True
+    sends_money = _TRANSFER_BEFORE.search(text[max(0, start - 6) : start]) or _TRANSFER_AFTER.match(
+        text, end
+    )
+    return bool(_SERVICE_NUMBER.fullmatch(number)) and not sends_money
 
 
 def _is_bare_amount(number: str, text: str, end: int) -> bool:

@@ -13,7 +13,7 @@ Expression                                             Value
 明天 明日 明儿 明早 明晚                                 T+1
 后天 后日                                                T+2
 大后天                                                   T+3
-昨天 昨日 昨晚 / 前天 / 大前天                           T-1 / T-2 / T-3
+昨天 昨日 昨儿 昨晚 / 前天 / 大前天                      T-1 / T-2 / T-3
 N天后 N天以后 N天之后 N日后 ("三天后", "3天后")         T+N
 过N天 ("过两天" = T+2)                                   T+N
 N天前 N天以前 N天之前                                    T-N
@@ -39,19 +39,27 @@ N号 N日 ("15号", "十五号")                               the first date on
                                                          clamped to the month's last day)
 下个月N号 下月N号 下个月的N号                             day N of next month (clamped to its last
                                                          day)
+上个月N号 上月N号 上个月的N号                             day N of last month (clamped to its last
+                                                         day)
 月底 月末 这个月底 本月底                                 last day of the current month
 下个月底 下月底 下月末                                    last day of next month
+上个月底 上月底 上月末                                    last day of last month
 月初                                                     the first 1st on or after T
 这个月初 本月初                                           the 1st of the current month
 下月初 下个月初                                           the 1st of next month
+上月初 上个月初                                           the 1st of last month
 月中                                                     the first 15th on or after T
 这个月中 本月中                                           the 15th of the current month
 下月中 下个月中 (旬 optional)                             the 15th of next month
+上月中 上个月中 (旬 optional)                             the 15th of last month
 M月N号 M月N日 M月N ("12月5号") and M/N ("12/5")           month M day N of T's year, or of next
                                                          year when that date is before T
 M月初 / M月中 / M月底 (月末)                              the 1st / 15th / last day of month M
                                                          (next year when before T)
 年底 年末                                                December 31 of T's year
+元旦 元旦节                                              the first January 1 on or after T (other
+                                                         holidays follow the lunar calendar and
+                                                         are not resolved)
 YYYY-MM-DD YYYY/MM/DD YYYY.MM.DD YYYY年M月D日 (号)        that date
 =====================================================  ==========================================
 """
@@ -216,6 +224,11 @@ def _next_month_day(found: re.Match[str], today: dt.date) -> dt.date | None:
     return _month_day(start.year, start.month, _num(found, "d"), clamp=True)
 
 
+def _last_month_day(found: re.Match[str], today: dt.date) -> dt.date | None:
+    start = _add_months(today.replace(day=1), -1)
+    return _month_day(start.year, start.month, _num(found, "d"), clamp=True)
+
+
 def _part_of_month(part: str, year: int, month: int) -> dt.date:
     if part == "初":
         return dt.date(year, month, 1)
@@ -225,11 +238,11 @@ def _part_of_month(part: str, year: int, month: int) -> dt.date:
 
 
 def _month_part(found: re.Match[str], today: dt.date) -> dt.date:
-    """月初/月中/月底 with an optional 这个/本/下个 prefix."""
+    """月初/月中/月底 with an optional 这个/本/下个/上个 prefix."""
     prefix = (found["prefix"] or "").replace("个", "")
     part = found["part"]
-    if prefix == "下":
-        start = _add_months(today.replace(day=1), 1)
+    if prefix in ("下", "上"):
+        start = _add_months(today.replace(day=1), 1 if prefix == "下" else -1)
         return _part_of_month(part, start.year, start.month)
     this_month = _part_of_month(part, today.year, today.month)
     if prefix or part in "底末" or this_month >= today:
@@ -263,6 +276,10 @@ def _end_of_year(_found: re.Match[str], today: dt.date) -> dt.date:
     return dt.date(today.year, 12, 31)
 
 
+def _new_year(_found: re.Match[str], today: dt.date) -> dt.date:
+    return _next_occurrence(today, 1, 1)
+
+
 def _rule(pattern: str, resolve: Resolver) -> tuple[re.Pattern[str], Resolver]:
     return re.compile(pattern), resolve
 
@@ -272,7 +289,7 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     _rule(r"明(?:天|日|儿|晚|早)", _offset(1)),
     _rule(r"(?<![以之然最过])后(?:天|日)", _offset(2)),
     _rule(r"大后天", _offset(3)),
-    _rule(r"昨(?:天|日|晚)", _offset(-1)),
+    _rule(r"昨(?:天|日|儿|晚)", _offset(-1)),
     _rule(r"(?<![以之提])前天", _offset(-2)),
     _rule(r"大前天", _offset(-3)),
     _rule(rf"{_NOT_NUMERAL_BEFORE}(?P<n>{_NUM})(?:天|日){_AFTER}", _days_after),
@@ -296,8 +313,10 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     ),
     _rule(rf"(?:这个?|本)月(?:的)?(?P<d>{_DAY})[号日]", _this_month_day),
     _rule(rf"下个?月(?:的)?(?P<d>{_DAY})[号日]", _next_month_day),
+    _rule(rf"(?<![早晚马路])上个?月(?:的)?(?P<d>{_DAY})[号日]", _last_month_day),
     _rule(
-        rf"(?:(?P<prefix>下个?|这个?|本)|(?<![\d个{_CN}]))月(?P<part>初|中|底|末)(?:旬)?",
+        rf"(?:(?P<prefix>下个?|(?<![早晚马路])上个?|这个?|本)|(?<![\d个{_CN}]))"
+        r"月(?P<part>初|中|底|末)(?:旬)?",
         _month_part,
     ),
     _rule(
@@ -309,6 +328,7 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
     ),
     _rule(r"(?<![\d/.])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])", _month_and_day),
     _rule(r"(?<![去前明])年(?:底|末)", _end_of_year),
+    _rule(r"元旦节?", _new_year),
     _rule(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)", _full_date),
     _rule(
         r"(?<!\d)(?P<y>\d{4}|[零〇一二三四五六七八九]{4})年"

@@ -6,7 +6,8 @@ Pure functions, no Rasa. Entity types, values and spans:
 entity          value                               span
 ==============  ==================================  =============================================
 phone           "13800001111" (str, 11 digits)      the number as typed, +86 and separators included
-id_last4        "012X" (str, X upper-cased)          the four characters only
+                                                    ("一三八零零零零一一一一" read out works too)
+id_last4        "012X" (str, X upper-cased)          the four characters only ("一二三四" -> "1234")
 date            "2026-12-05" (ISO str)              the whole expression ("下个月5号"), see dates
 installments    12 (int, months)                    number and unit ("12期", "24个月", "半年")
 amount          800 (int) or 326.05 (float, 2 dp)   number, magnitude and attached currency
@@ -14,7 +15,9 @@ amount          800 (int) or 326.05 (float, 2 dp)   number, magnitude and attach
 ==============  ==================================  =============================================
 
 Finders run in that order, each on the text left unclaimed by the earlier ones, so digits
-inside a phone number, an ID, a date ("15号") or a tenor ("12期") never become amounts.
+inside a phone number, an ID, a date ("15号") or a tenor ("12期") never become amounts. The
+last four digits of a phone number ("手机尾号1111") are claimed right after the phones and
+reported as nothing: they are neither an ID nor an amount.
 
 Bare answers: a message that is only four characters ``\d{3}[\dXx]`` yields ``id_last4``
 and, when all four are digits, also an ``amount`` with the same span (the dialogue picks by
@@ -27,8 +30,9 @@ attached, e.g. "张伟 1234", "应该是1234", "13700003333，9012") are read as
 * the message also holds a phone number or speaks of identity (身份/证件/验证/核实/核对/id):
   ``id_last4`` only;
 * else, the message has no money or repayment word (还 付 交 缴 转 存 有 剩 欠 拿 凑 借 花 笔 钱
-  元 块 万 千 百 每 月 最多 最少 先 只能 多少 金额 账 费 息 出 手上 手头 手里 挤 给 够 能
-  ¥ $ rmb yuan pay give offer afford owe send transfer): both ``id_last4`` and ``amount``;
+  元 块 万 千 百 每 月 最多 最少 先 只能 多少 金额 账 费 息 出 手上 手头 手里 挤 给 够 能,
+  打 right before digits ("打3000过去"), ¥ $ rmb yuan pay give offer afford owe send
+  transfer): both ``id_last4`` and ``amount``;
 * else (``"下周还2000"``): ``amount`` only.
 """
 
@@ -43,7 +47,7 @@ from typing import TypedDict
 
 from bot.nlu.amounts import find_amounts
 from bot.nlu.dates import find_dates
-from bot.nlu.identifiers import bare_id_last4, find_id_last4, find_phones
+from bot.nlu.identifiers import bare_id_last4, find_id_last4, find_phone_tails, find_phones
 from bot.nlu.installments import find_installments
 from bot.nlu.matches import Match, mask
 from bot.nlu.numbers import to_halfwidth
@@ -54,7 +58,7 @@ _FOUR_DIGITS = re.compile(r"\d{4}")
 _ID_CONTEXT = re.compile(r"身份|证件|验证|核实|核对|(?<![A-Za-z])(?i:id)(?![A-Za-z])")
 _AMOUNT_CONTEXT = re.compile(
     r"还|付|交|缴|转|存|有|剩|欠|拿|凑|借|花|笔|钱|元|块|万|千|百|每|月|最多|最少|先|只能|多少|金额"
-    r"|账|费|息|出|手上|手头|手里|挤|给|够|能"
+    r"|账|费|息|出|手上|手头|手里|挤|给|够|能|打(?=\s*\d)"
     r"|[¥￥$]|(?i:rmb|yuan|pay|give|offer|afford|owe|send|transfer)"
 )
 
@@ -63,6 +67,8 @@ DATE = "date"
 ID_LAST4 = "id_last4"
 INSTALLMENTS = "installments"
 PHONE = "phone"
+_PHONE_TAIL = "phone_tail"
+"""Claimed so that later finders skip it, never reported."""
 ENTITY_TYPES = (PHONE, ID_LAST4, DATE, INSTALLMENTS, AMOUNT)
 
 
@@ -94,6 +100,7 @@ def extract_entities(text: str, today: dt.date) -> list[Entity]:
 
     finders: list[tuple[str, Callable[[str], list[Match]]]] = [
         (PHONE, find_phones),
+        (_PHONE_TAIL, find_phone_tails),
         (ID_LAST4, find_id_last4),
         (DATE, lambda remaining: find_dates(remaining, today)),
         (INSTALLMENTS, find_installments),
@@ -104,6 +111,7 @@ def extract_entities(text: str, today: dt.date) -> list[Entity]:
     for name, finder in finders:
         found[name] = finder(remaining)
         remaining = mask(remaining, found[name])
+    del found[_PHONE_TAIL]
     _resolve_four_digit_amounts(normalized, found)
     entities = [_entity(name, match, text) for name, matches in found.items() for match in matches]
     return sorted(entities, key=lambda entity: (entity["start"], entity["entity"]))

@@ -3,15 +3,21 @@ r"""Mainland mobile numbers and the last four characters of an ID number.
 Pure functions, no Rasa, no logging of the numbers themselves (they are personal data).
 
 ``phone``: an 11-digit mainland mobile number (1, then 3-9, then 9 digits), optionally
-written 3-4-4 with spaces or hyphens and optionally prefixed with +86/86/0086. The span
-covers everything matched, prefix included; the value is the 11 digits as a string.
+written 3-4-4 with spaces or hyphens and optionally prefixed with +86/86/0086, or read out
+digit by digit in Chinese ("一三八零零零零一一一一"; 零/〇 = 0, 幺 = 1). The span covers
+everything matched, prefix included; the value is the 11 digits as an ASCII string.
 
-``id_last4``: three digits and a final digit or X, introduced by a trigger ("后四位",
-"后4位", "后四个", "后四码", "末四位", "最后四位", "尾号", "尾数", "身份证", "证件号", "id",
-optionally followed by 是/为/: and spaces) or followed by one ("1234是后四位"); any
-stand-alone ``\d{3}X`` token (an amount never ends in X). The span covers only the four
-characters; the value is them with X upper-cased. A message that is nothing but such four
-characters is a bare answer (see ``bare_id_last4``).
+``id_last4``: three digits and a final digit or X, in Arabic digits or read out in Chinese
+("一二三四"), introduced by a trigger ("后四位", "后4位", "后四个", "后四码", "后四", "末四位",
+"最后四位", "尾号", "尾数", "身份证", "证件号", "id", optionally followed by 是/为/: and
+spaces), followed by one ("1234是后四位"), or written right after a mobile number with a
+slash ("18012345678/3312"); any stand-alone ``\d{3}X`` token (an amount never ends in X).
+The span covers only the four characters; the value is them as ASCII digits with X
+upper-cased. A message that is nothing but such four characters is a bare answer (see
+``bare_id_last4``).
+
+The last four digits of a phone number ("手机尾号1111", "电话号码后四位1111") are not an ID:
+``find_phone_tails`` finds them so that no other finder reads them as an ID or an amount.
 """
 
 from __future__ import annotations
@@ -19,39 +25,78 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.nlu.matches import Match, select_longest
+from bot.nlu.matches import MASK_CHAR, Match, overlaps, select_longest
+from bot.nlu.numbers import SPOKEN_DIGITS, digit_string
 
 logger = logging.getLogger(__name__)
 
+_S = SPOKEN_DIGITS
 _PHONE = re.compile(
     r"(?<![\d+])(?:(?:\+|00)?86[\s-]?)?(?P<number>1[3-9]\d(?:[\s-]?\d{4}){2})(?!\d)"
 )
-_LAST4 = r"(?P<value>\d{3}[\dXx])(?![\dA-Za-z])"
+_SPOKEN_PHONE = re.compile(
+    rf"(?<![\d{_S}])(?P<number>[一幺][三四五六七八九][{_S}](?:[\s-]?[{_S}]{{4}}){{2}})"
+    rf"(?![\d{_S}十百千万])"
+)
+_LAST4 = (
+    rf"(?P<value>\d{{3}}[\dXx](?![\dA-Za-z])"
+    rf"|[{_S}]{{3}}[{_S}Xx](?![\dA-Za-z{_S}十百千万]))"
+)
 _TRIGGER = (
-    r"(?:最?后|末|尾)\s*(?:四|4)\s*(?:位|个|码)(?:数字?|号码?)?|尾号|尾数"
+    r"(?:最?后|末|尾)\s*(?:(?:四|4)\s*(?:位|个|码)(?:数字?|号码?)?|四)|尾号|尾数"
     r"|(?:身份证|证件)(?:号码?)?|(?<![A-Za-z])(?i:id)(?![A-Za-z])"
 )
 _TRIGGER_FIRST = re.compile(rf"(?P<trigger>(?:{_TRIGGER})\s*(?:是|为|就是|:)?\s*){_LAST4}")
 _VALUE_FIRST = re.compile(
-    rf"(?<![\dA-Za-z]){_LAST4}(?P<trigger>\s*(?:是|为|就是)?\s*(?:我的?)?"
+    rf"(?<![\dA-Za-z{_S}]){_LAST4}(?P<trigger>\s*(?:是|为|就是)?\s*(?:我的?)?"
     rf"(?:身份证|证件)?(?:号码?)?的?(?:{_TRIGGER}))"
+)
+_AFTER_PHONE = re.compile(
+    rf"(?:{_PHONE.pattern}|{MASK_CHAR}{{11,}})(?P<trigger>\s*[/|]\s*){_LAST4}"
+)
+_PHONE_TAIL = re.compile(
+    r"(?:手机|电话)(?:号码?)?的?\s*"
+    r"(?:尾号|尾数|(?:最?后|末|尾)\s*(?:四|4)\s*(?:位|个|码)?(?:数字?|号码?)?)"
+    rf"\s*(?:是|为|就是|:)?\s*{_LAST4}"
 )
 _ENDS_WITH_X = re.compile(r"(?<![\dA-Za-z])(?P<value>\d{3}[Xx])(?![\dA-Za-z])")
 _BARE_LAST4 = re.compile(r"\s*(?P<value>\d{3}[\dXx])\s*[。.!！?？]*\s*")
 
 
 def find_phones(text: str) -> list[Match]:
-    """Finds mainland mobile numbers.
+    """Finds mainland mobile numbers, in Arabic digits or read out in Chinese.
 
     Args:
         text: The message (full-width characters already mapped to ASCII).
 
     Returns:
-        Matches in text order; each value is the 11 digits as a string.
+        Matches in text order; each value is the 11 digits as an ASCII string.
     """
-    return [
+    matches = [
         Match(found.start(), found.end(), re.sub(r"\D", "", found["number"]))
         for found in _PHONE.finditer(text)
+    ]
+    for found in _SPOKEN_PHONE.finditer(text):
+        digits = digit_string(re.sub(r"[\s-]", "", found["number"]))
+        if digits is not None:
+            matches.append(Match(found.start(), found.end(), digits))
+    return sorted(matches, key=lambda match: match.start)
+
+
+def find_phone_tails(text: str) -> list[Match]:
+    """Finds the last four digits of a phone number ("手机尾号1111", "电话号码后四位1111").
+
+    They are neither an ID nor an amount; the caller masks them without reporting them.
+
+    Args:
+        text: The message, with phone numbers masked.
+
+    Returns:
+        Matches in text order; each value is the four digits as an ASCII string, and the
+        phone words are claimed with them.
+    """
+    return [
+        _last4_match(found, context_start=found.start()) for found in _PHONE_TAIL.finditer(text)
     ]
 
 
@@ -62,24 +107,31 @@ def find_id_last4(text: str) -> list[Match]:
         text: The message, with phone numbers masked.
 
     Returns:
-        Matches in text order; each value is four characters with X upper-cased.
+        Matches in text order; each value is four characters (ASCII digits, X upper-cased).
     """
     matches = [
         Match(found.start("value"), found.end("value"), found["value"].upper())
         for found in _ENDS_WITH_X.finditer(text)
     ]
-    for pattern in (_TRIGGER_FIRST, _VALUE_FIRST):
+    for pattern in (_TRIGGER_FIRST, _VALUE_FIRST, _AFTER_PHONE):
         for found in pattern.finditer(text):
             matches.append(
-                Match(
-                    found.start("value"),
-                    found.end("value"),
-                    found["value"].upper(),
-                    context_start=found.start("trigger"),
-                    context_end=found.end("trigger"),
+                _last4_match(
+                    found, context_start=found.start("trigger"), context_end=found.end("trigger")
                 )
             )
-    return select_longest(matches)
+    tails = [tail.claimed for tail in find_phone_tails(text)]
+    return select_longest(
+        match for match in matches if not any(overlaps(match.claimed, t) for t in tails)
+    )
+
+
+def _last4_match(
+    found: re.Match[str], context_start: int | None = None, context_end: int | None = None
+) -> Match:
+    """The four ID characters of ``found["value"]`` as ASCII, X upper-cased."""
+    value = "".join(digit_string(char) or char for char in found["value"].upper())
+    return Match(found.start("value"), found.end("value"), value, context_start, context_end)
 
 
 def bare_id_last4(text: str) -> Match | None:

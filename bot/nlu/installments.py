@@ -1,7 +1,8 @@
-"""Installment tenors ("分12期", "24个月", "两年还清") as a whole number of months.
+"""Installment tenors ("分12期", "24个月", "两年还清", "12 months") as a whole number of months.
 
 Pure functions, no Rasa. The entity span covers the number and its unit ("六期" in
-"分六期", "12个月", "半年", "一年半"); a leading 分/分成 is consumed but not part of the span.
+"分六期", "12个月", "半年", "一年半", "12 months"); a leading 分/分成 is consumed but not part
+of the span.
 
 =======================================  ==============================================
 Form                                     Rule
@@ -15,7 +16,16 @@ N个月 ("24个月")                          a tenor when the message is about 
                                          after 逾期/拖/欠/已经/了/有 or before 前/后/了/没/未/多;
                                          never "一个月" ("per month": "一个月能还一千")
 半年 一年 两年 N年半                      6 / 12 / 24 / 12N+6, only when the message is about
-                                         repaying, with the same elapsed-time exclusions
+                                         repaying by installments (分, 还, 月供, 每月, 按月,
+                                         付清/交完...: "分一年还", "一年还清"), with the same
+                                         elapsed-time exclusions; a bare 期/交/缴 is not
+                                         enough ("存定期一年", "医保一年交多少钱")
+N installments / N instalments            always a tenor ("in 6 installments")
+N months / N-month / N payments           a tenor unless it reads as elapsed time: followed by
+                                         ago/overdue/late/behind/now, or after been, past,
+                                         last, since, overdue, unemployed... in the same
+                                         clause ("3 months ago", "been out of work for 3
+                                         months", "made 3 payments already"); never 1
 =======================================  ==============================================
 
 Values outside 1..360 months are dropped.
@@ -42,8 +52,25 @@ _SPLIT = re.compile(
 _PERIODS = re.compile(rf"(?<!第){_NOT_NUMERAL_BEFORE}(?P<n>{_NUM})\s*(?P<unit>期)(?!限)")
 _MONTHS = re.compile(rf"{_NOT_NUMERAL_BEFORE}(?P<n>{_NUM})\s*(?P<unit>个月)")
 _YEARS = re.compile(rf"{_NOT_NUMERAL_BEFORE}(?:(?P<n>{_NUM})个?(?P<unit>年半|年)|(?P<half>半)年)")
+_ENGLISH = re.compile(
+    r"(?<![\d.,])(?P<n>\d{1,3})\s*-?\s*"
+    r"(?:(?P<installments>installments|instalments)|(?P<months>months?|mos|payments))\b",
+    re.IGNORECASE,
+)
 
 _REPAYMENT_CONTEXT = re.compile(r"分(?!钟)|期|还|月供|每个?月|按月|付|缴|交")
+_YEAR_REPAYMENT_CONTEXT = re.compile(r"分(?!钟)|还|月供|每个?月|按月|[付缴交](?:清|完)")
+"""Stricter than ``_REPAYMENT_CONTEXT``: "一年" is also "per year" ("医保一年交多少钱") and
+"定期一年" is a deposit term."""
+_ENGLISH_ELAPSED_BEFORE = re.compile(
+    r"\b(?:been|past|last|since|made|overdue|behind|late|unemployed|jobless|laid\s+off"
+    r"|out\s+of\s+work|sick|hospital)\b",
+    re.IGNORECASE,
+)
+_ENGLISH_ELAPSED_AFTER = re.compile(
+    r"^\s*(?:ago|overdue|late|behind|past\s+due|already|old|now|without)\b", re.IGNORECASE
+)
+_CLAUSE_END = re.compile(r".*[,.;!?，。；！？]", re.DOTALL)
 _ELAPSED_BEFORE = re.compile(r"(?:逾期|超期|拖|欠|已经|失业|住院|了|有|过去)\s*$")
 _ELAPSED_AFTER = re.compile(r"^\s*(?:以前|之前|前|以后|之后|后|了|没|未|多|来)")
 _FILLER = frozenset(
@@ -72,9 +99,12 @@ def find_installments(text: str) -> list[Match]:
         ):
             candidates.append(_to_match(found, found["n"], "个月"))
     for found in _YEARS.finditer(text):
-        if not _reads_as_elapsed(text, found) and _about_repaying(text, found):
+        if not _reads_as_elapsed(text, found) and _about_repaying(
+            text, found, _YEAR_REPAYMENT_CONTEXT
+        ):
             number = "半" if found["half"] else found["n"]
             candidates.append(_to_match(found, number, found["unit"] or "年"))
+    candidates += _english_matches(text)
     return select_longest(m for m in candidates if _in_range(m))
 
 
@@ -125,9 +155,32 @@ def _reads_as_elapsed(text: str, found: re.Match[str]) -> bool:
     return bool(_ELAPSED_BEFORE.search(before) or _ELAPSED_AFTER.match(text[found.end() :]))
 
 
-def _about_repaying(text: str, found: re.Match[str]) -> bool:
+def _about_repaying(
+    text: str, found: re.Match[str], context: re.Pattern[str] = _REPAYMENT_CONTEXT
+) -> bool:
     rest = text[: found.start()] + " " + text[found.end() :]
-    return bool(_REPAYMENT_CONTEXT.search(rest))
+    return bool(context.search(rest))
+
+
+def _reads_as_elapsed_english(text: str, found: re.Match[str]) -> bool:
+    """True for "3 months ago", "overdue 3 months", "been out of work for 3 months"."""
+    before = text[: found.start()]
+    clause_end = _CLAUSE_END.match(before)
+    clause = before[clause_end.end() :] if clause_end else before
+    return bool(
+        _ENGLISH_ELAPSED_BEFORE.search(clause) or _ENGLISH_ELAPSED_AFTER.match(text[found.end() :])
+    )
+
+
+def _english_matches(text: str) -> list[Match]:
+    """English tenors: "6 installments" always, "12 months" unless elapsed or just one."""
+    matches = []
+    for found in _ENGLISH.finditer(text):
+        count = int(found["n"])
+        if found["months"] and (count == 1 or _reads_as_elapsed_english(text, found)):
+            continue
+        matches.append(Match(found.start(), found.end(), count))
+    return matches
 
 
 def _is_whole_answer(text: str, found: re.Match[str]) -> bool:

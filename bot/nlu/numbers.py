@@ -4,7 +4,8 @@ Pure functions, no Rasa. Chinese numerals go through ``cn2an`` (its ``smart`` mo
 already reads colloquial abbreviations such as "三千五" -> 3500, "一万二" -> 12000 and
 mixed forms such as "1万2" -> 12000); this module adds the pieces cn2an does not cover:
 thousands separators, Latin magnitude suffixes ("3k", "1.5w"), decimals written with 点
-before a magnitude ("一点五万"), and rejection of ranges ("三四百", "一两千").
+before a magnitude ("一点五万"), rejection of ranges ("三四百", "一两千"), and numbers read
+digit by digit ("一三八零零零零一一一一", "二〇二六"; 零/〇 are 0, 幺 is 1).
 """
 
 from __future__ import annotations
@@ -21,12 +22,15 @@ logger = logging.getLogger(__name__)
 
 CN_DIGITS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 CN_MAGNITUDES = "十百千万亿拾佰仟萬億"
+SPOKEN_DIGITS = "零〇一二三四五六七八九幺"
+"""Characters used to read a number digit by digit ("一三八零..."; 幺 is 1, as on the phone)."""
 
 _DIGIT_VALUES = {
     **{str(i): i for i in range(10)},
     "零": 0,
     "〇": 0,
     "一": 1,
+    "幺": 1,
     "壹": 1,
     "二": 2,
     "两": 2,
@@ -144,9 +148,25 @@ def parse_digits(text: str) -> int | None:
     Returns:
         The integer, or None when a character is not a digit.
     """
+    digits = digit_string(text)
+    return None if digits is None else int(digits)
+
+
+def digit_string(text: str) -> str | None:
+    """Spells out digits read one by one as ASCII, keeping leading zeros.
+
+    "一三八零零零零一一一一" -> "13800001111", "零零一二" -> "0012", "幺三八" -> "138"
+    (零 and 〇 are 0, 幺 is 1; Arabic digits pass through).
+
+    Args:
+        text: Arabic digits or Chinese digit characters, no magnitudes.
+
+    Returns:
+        The ASCII digits, or None when a character is not a digit.
+    """
     if not text or any(char not in _DIGIT_VALUES for char in text):
         return None
-    return int("".join(str(_DIGIT_VALUES[char]) for char in text))
+    return "".join(str(_DIGIT_VALUES[char]) for char in text)
 
 
 def _is_range(s: str) -> bool:

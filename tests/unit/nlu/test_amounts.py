@@ -119,3 +119,76 @@ def test_no_amount(text):
 
 def test_several_amounts_in_order():
     assert amounts("先还500，下次再还1,000元") == [("500", 500), ("1,000元", 1000)]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        # 打 before an amount is sending money
+        ("先给你们打两千", "两千", 2000),
+        ("每个月给你们打500", "500", 500),
+        ("周六打3000过去", "3000", 3000),
+        ("我打一千", "一千", 1000),
+        ("打500块", "500块", 500),
+        ("打2000到卡上", "2000", 2000),
+        ("打100过去", "100", 100),
+        ("给你们打10000", "10000", 10000),
+        # 分期 after a number is not the unit 分
+        ("每月1500分期行不行", "1500", 1500),
+        ("两千分期", "两千", 2000),
+        # "88" with a currency or a money word is money
+        ("还88块", "88块", 88),
+        ("88元", "88元", 88),
+        ("还88", "88", 88),
+        # a bare 618 is an offer; with a currency it is money anyway
+        ("618", "618", 618),
+        ("还618", "618", 618),
+        ("618块", "618块", 618),
+        ("双11买的2000块", "2000块", 2000),
+    ],
+)
+def test_finds_amount_in_edge_cases(text, span, value):
+    assert amounts(text) == [(span, Decimal(value))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # numbers to dial after 打
+        "打110",
+        "打12378了",
+        "打95555",
+        "打02112345678",
+        "打12345678",
+        "打8折",
+        "打400-820-8820",
+        "打021-12345678",
+        "1000-2000",
+        # English units
+        "12 months",
+        "over 12 months",
+        "in 6 installments",
+        "3 months ago",
+        "2 years",
+        "a 12-month plan",
+        # shopping festivals
+        "双十一",
+        "双11",
+        "双十二",
+        "双12",
+        "双十一买的",
+        "618买的",
+        "618活动",
+        "京东618",
+        "去年618的时候",
+        # goodbye slang
+        "拜拜88",
+        "88啦",
+        "不聊了 88",
+        "886啦",
+        "好的，88~",
+        "bye 886",
+    ],
+)
+def test_no_amount_in_edge_cases(text):
+    assert amounts(text) == []

@@ -225,3 +225,70 @@ def test_yiding_is_not_monday(text, expected):
 
 def test_zhou_yiding_alone_is_no_date():
     assert resolve("周一定还清") == []
+
+
+MON = dt.date(2026, 11, 30)  # a Monday; its week runs 11-30 .. 12-06, last week 11-23 .. 11-29
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("昨儿", "2026-11-29"),
+        ("昨天", "2026-11-29"),
+        ("上个月28号", "2026-10-28"),
+        ("上月28号", "2026-10-28"),
+        ("上个月的5号", "2026-10-05"),
+        ("上月5日", "2026-10-05"),
+        ("上个月三十一号", "2026-10-31"),
+        ("上个月底", "2026-10-31"),
+        ("上月底", "2026-10-31"),
+        ("上月末", "2026-10-31"),
+        ("上个月初", "2026-10-01"),
+        ("上个月中旬", "2026-10-15"),
+        ("上周一", "2026-11-23"),
+        ("上周三", "2026-11-25"),
+        ("上个礼拜五", "2026-11-27"),
+        ("上星期天", "2026-11-29"),
+        ("这个月28号", "2026-11-28"),
+        ("本月5号", "2026-11-05"),
+        ("下个月28号", "2026-12-28"),
+        ("元旦", "2027-01-01"),
+        ("元旦节", "2027-01-01"),
+        ("周六", "2026-12-05"),
+    ],
+)
+def test_resolves_against_monday(text, expected):
+    assert only(text, MON) == (text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "expected"),
+    [
+        ("上个月30号", dt.date(2026, 3, 15), "2026-02-28"),  # clamped to February's last day
+        ("上个月5号", dt.date(2027, 1, 10), "2026-12-05"),  # across the year
+        ("上月底", dt.date(2027, 1, 10), "2026-12-31"),
+        ("元旦", dt.date(2027, 1, 1), "2027-01-01"),  # today is New Year's Day
+        ("元旦", dt.date(2027, 1, 2), "2028-01-01"),
+    ],
+)
+def test_last_month_and_new_year_edges(text, today, expected):
+    assert only(text, today) == (text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("昨儿就还了", [("昨儿", "2026-11-29")]),
+        ("上个月28号已经还了", [("上个月28号", "2026-10-28")]),
+        ("元旦前还清", [("元旦", "2027-01-01")]),
+        ("马上月底了", [("月底", "2026-11-30")]),  # 马上 is "soon", not 上月
+        ("周六打3000过去", [("周六", "2026-12-05")]),
+    ],
+)
+def test_finds_dates_in_sentences_on_monday(text, expected):
+    assert resolve(text, MON) == expected
+
+
+@pytest.mark.parametrize("text", ["双十一", "618活动", "上个月"])
+def test_no_date_on_monday(text):
+    assert resolve(text, MON) == []

@@ -191,3 +191,80 @@ def test_offsets_always_match_text(text):
     for entity in extract_entities(text, TODAY):
         assert 0 <= entity["start"] < entity["end"] <= len(text)
         assert text[entity["start"] : entity["end"]] == entity["text"]
+
+
+MON = dt.date(2026, 11, 30)  # Monday
+
+
+def kinds_on_monday(text):
+    return [(e["entity"], e["value"]) for e in extract_entities(text, MON)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 1. 打 + amount is sending money; numbers to dial stay out
+        ("先给你们打两千", [("amount", 2000)]),
+        ("每个月给你们打500", [("amount", 500)]),
+        ("周六打3000过去", [("date", "2026-12-05"), ("amount", 3000)]),
+        ("打1234", [("amount", 1234)]),
+        ("打12378投诉你们", []),
+        ("打110", []),
+        ("打17712345678找我", [("phone", "17712345678")]),
+        ("打02112345678", []),
+        # 2-4. dates
+        ("昨儿就还了", [("date", "2026-11-29")]),
+        ("上个月28号已经还了", [("date", "2026-10-28")]),
+        ("上月28号还的", [("date", "2026-10-28")]),
+        ("上周五还了2000", [("date", "2026-11-27"), ("amount", 2000)]),
+        ("这个月28号", [("date", "2026-11-28")]),
+        ("元旦前还清", [("date", "2027-01-01")]),
+        # 5. 分期 after a number
+        ("每月1500分期行不行", [("amount", 1500)]),
+        # 6. English tenors
+        ("12 months", [("installments", 12)]),
+        ("over 12 months", [("installments", 12)]),
+        ("in 6 installments", [("installments", 6)]),
+        ("I can pay 500 a month over 12 months", [("amount", 500), ("installments", 12)]),
+        ("3 months ago", []),
+        # 7. shopping festivals
+        ("双十一", []),
+        ("双11", []),
+        ("双十二", []),
+        ("双12", []),
+        ("618买的", []),
+        ("618活动", []),
+        ("双十一买的手机花了3000", [("amount", 3000)]),
+        ("618", [("amount", 618)]),
+        # 8. years only in repayment context
+        ("分一年还", [("installments", 12)]),
+        ("一年还清", [("installments", 12)]),
+        ("医保一年交多少钱", []),
+        ("存十万定期一年利息多少", [("amount", 100000)]),
+        # 9. goodbye slang
+        ("88", []),
+        ("886", []),
+        ("拜拜88", []),
+        ("88啦", []),
+        ("不聊了 88", []),
+        ("886啦", []),
+        ("还88块", [("amount", 88)]),
+        ("88元", [("amount", 88)]),
+        # 10. identifiers
+        ("身份证后四3344", [("id_last4", "3344")]),
+        ("验证：18012345678/3312", [("phone", "18012345678"), ("id_last4", "3312")]),
+        ("手机尾号1111 不对是13800001111", [("phone", "13800001111")]),
+        ("手机尾号1111", []),
+        ("一三八零零零零一一一一", [("phone", "13800001111")]),
+        ("后四位一二三四", [("id_last4", "1234")]),
+        ("身份证号码后四位330X，名字王丽", [("id_last4", "330X")]),
+    ],
+)
+def test_observed_gaps(text, expected):
+    assert kinds_on_monday(text) == expected
+
+
+def test_read_out_phone_keeps_original_offsets():
+    text = "手机一三八零零零零一一一一"
+    (entity,) = extract_entities(text, MON)
+    assert (entity["start"], entity["end"], entity["text"]) == (2, 13, "一三八零零零零一一一一")

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.nlu.identifiers import bare_id_last4, find_id_last4, find_phones
+from bot.nlu.identifiers import bare_id_last4, find_id_last4, find_phone_tails, find_phones
 
 
 def phones(text):
@@ -117,3 +117,86 @@ def test_bare_id_last4(text, value):
 @pytest.mark.parametrize("text", ["12345", "123", "12 34", "还1234", "X123", ""])
 def test_not_bare_id_last4(text):
     assert bare_id_last4(text) is None
+
+
+def tails(text):
+    return [(text[m.start : m.end], m.value) for m in find_phone_tails(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "digits"),
+    [
+        ("一三八零零零零一一一一", "一三八零零零零一一一一", "13800001111"),
+        ("幺三八〇〇〇〇幺幺幺幺", "幺三八〇〇〇〇幺幺幺幺", "13800001111"),
+        ("我手机是一三九 一二三四 五六七八", "一三九 一二三四 五六七八", "13912345678"),
+        ("13800001111一个月还500", "13800001111", "13800001111"),
+    ],
+)
+def test_finds_mobile_read_out(text, span, digits):
+    assert phones(text) == [(span, digits)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一二三四五六七八九零一",
+        "一三八零零零零一一一一二",
+        "一三八零零零零一一一",
+        "十三八零零零零一一一一",
+    ],
+)
+def test_no_mobile_read_out(text):
+    assert phones(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("身份证后四3344", "3344", "3344"),
+        ("后四 567X", "567X", "567X"),
+        ("后四位一二三四", "一二三四", "1234"),
+        ("尾号零零一X", "零零一X", "001X"),
+        ("身份证号码是幺二三四", "幺二三四", "1234"),
+        ("一二三四是后四位", "一二三四", "1234"),
+        ("验证:18012345678/3312", "3312", "3312"),
+        ("13800001111 / 567x", "567x", "567X"),
+        ("身份证号码后四位330X", "330X", "330X"),
+    ],
+)
+def test_finds_id_last4_in_edge_cases(text, span, value):
+    assert last4(text) == [(span, value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "手机尾号1111",
+        "手机号后四位1234",
+        "电话号码的尾号是5678",
+        "手机尾号1111 不对是13800001111",
+        "后四位一二三四五",
+        "以后40000",
+        "2000/3000",
+    ],
+)
+def test_no_id_last4_in_edge_cases(text):
+    assert last4(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("手机尾号1111 不对是13800001111", [("1111", "1111")]),
+        ("手机号后四位1234", [("1234", "1234")]),
+        ("电话号码的尾号是5678", [("5678", "5678")]),
+        ("身份证尾号1234", []),
+        ("身份证号码后四位1234", []),
+    ],
+)
+def test_phone_tails(text, expected):
+    assert tails(text) == expected
+
+
+def test_phone_tail_claims_the_phone_words():
+    (match,) = find_phone_tails("手机尾号1111")
+    assert match.claimed == (0, 8)

@@ -95,3 +95,48 @@ def test_months_for(number, unit, months):
 
 def test_months_for_rejects_half_period():
     assert months_for("半", "期") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "months"),
+    [
+        ("分一年还", "一年", 12),
+        ("两年还完", "两年", 24),
+        ("一年付清", "一年", 12),
+        ("12 months", "12 months", 12),
+        ("over 12 months", "12 months", 12),
+        ("can I pay over 24 months?", "24 months", 24),
+        ("in 6 installments", "6 installments", 6),
+        ("6 instalments", "6 instalments", 6),
+        ("a 12-month plan", "12-month", 12),
+        ("12 Months", "12 Months", 12),
+        ("24 payments", "24 payments", 24),
+        ("I lost my job, can I pay over 6 months", "6 months", 6),
+    ],
+)
+def test_finds_tenor_in_edge_cases(text, span, months):
+    assert tenors(text) == [(span, months)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 一年 as "per year" or a deposit term
+        "医保一年交多少钱",
+        "存十万定期一年利息多少",
+        "一年交一次",
+        # English elapsed time
+        "3 months ago",
+        "I'm 3 months behind",
+        "3 months overdue",
+        "I have been out of work for 3 months",
+        "for the past 6 months",
+        "I made 3 payments already",
+        "1 month",
+        # singular: "a 500 payment" is an amount
+        "a 300 payment",
+        "500 installment",
+    ],
+)
+def test_no_tenor_in_edge_cases(text):
+    assert tenors(text) == []

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.nlu.numbers import parse_digits, parse_int, parse_number, to_halfwidth
+from bot.nlu.numbers import digit_string, parse_digits, parse_int, parse_number, to_halfwidth
 
 
 @pytest.mark.parametrize(
@@ -89,3 +89,23 @@ def test_chinese_numerals_round_trip(number):
 @given(st.integers(min_value=1, max_value=99_999_999))
 def test_financial_numerals_round_trip(number):
     assert parse_number(cn2an.an2cn(number, "up")) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("一三八零零零零一一一一", "13800001111"),
+        ("幺三八〇〇〇〇幺幺幺幺", "13800001111"),
+        ("零零一二", "0012"),
+        ("0012", "0012"),
+        ("一二三X", None),
+        ("十二", None),
+        ("", None),
+    ],
+)
+def test_digit_string(text, expected):
+    assert digit_string(text) == expected
+
+
+def test_parse_digits_reads_yao_as_one():
+    assert parse_digits("幺三八") == 138
