@@ -1,0 +1,96 @@
+"""The NLU training data and the held-out split stay honest and agree with the extractor."""
+
+import datetime as dt
+import re
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from bot.nlu.entities import extract_entities
+from bot.nlu.evaluate import load_examples
+
+ROOT = Path(__file__).resolve().parents[3]
+TODAY = dt.date(2026, 11, 30)  # the reference day of tests/nlu (see its header)
+INTENTS = {
+    "greet", "goodbye", "affirm", "deny", "ask_bot_identity", "provide_identity", "ask_balance",
+    "ask_fees", "ask_consequences", "ask_payment_methods", "request_installment", "offer_amount",
+    "promise_to_pay", "claim_paid", "financial_hardship", "request_fee_waiver", "dispute_debt",
+    "wrong_person", "stop_contact", "request_human", "complain", "express_distress",
+    "out_of_scope",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def training():
+    return load_examples(ROOT / "data" / "nlu")
+
+
+@pytest.fixture(scope="module")
+def held_out():
+    return load_examples(ROOT / "tests" / "nlu")
+
+
+def _key(text: str) -> str:
+    """A message as a borrower would repeat it: case, spaces and punctuation ignored."""
+    return re.sub(r"[\s，。！？、,.!?~～…]", "", text.lower())
+
+
+def _value(entity: str, value: object, *, dates: bool) -> tuple[str, str]:
+    text = str(value)
+    if entity == "date" and not dates:
+        return (entity, "*")
+    if entity in ("amount", "installments"):
+        number = Decimal(text)
+        text = str(int(number)) if number == number.to_integral() else str(number.normalize())
+    return (entity, text)
+
+
+def _disagreements(examples, *, dates: bool) -> list[str]:
+    wrong = []
+    for example in examples:
+        found = [
+            _value(e["entity"], e["value"], dates=dates)
+            for e in extract_entities(example.text, TODAY)
+        ]
+        ids = {value.lstrip("0") for kind, value in found if kind == "id_last4"}
+        # A bare four-digit answer is both an ID last four and an amount, by design.
+        found = [(k, v) for k, v in found if not (k == "amount" and v in ids)]
+        annotated = [_value(a.entity, a.value, dates=dates) for a in example.entities]
+        if sorted(found) != sorted(annotated):
+            wrong.append(f"{example.text}: annotated {annotated}, extracted {found}")
+    return wrong
+
+
+def test_the_intents_are_exactly_the_product_intents_with_enough_examples(training):
+    counts = defaultdict(int)
+    for example in training:
+        counts[example.intent] += 1
+    assert set(counts) == INTENTS
+    assert min(counts.values()) >= 30
+
+
+def test_no_message_is_labelled_with_two_intents(training):
+    labels = defaultdict(set)
+    for example in training:
+        labels[_key(example.text)].add(example.intent)
+    assert {text: ls for text, ls in labels.items() if len(ls) > 1} == {}
+
+
+def test_the_held_out_split_is_never_trained_on(training, held_out):
+    trained = {_key(example.text) for example in training}
+    assert [e.text for e in held_out if _key(e.text) in trained] == []
+
+
+def test_held_out_split_covers_every_intent(held_out):
+    assert {example.intent for example in held_out} == INTENTS
+
+
+def test_training_annotations_agree_with_the_extractor(training):
+    # Training dates keep their raw text (the data is not tied to a day): only their count counts.
+    assert _disagreements(training, dates=False) == []
+
+
+def test_held_out_annotations_agree_with_the_extractor(held_out):
+    assert _disagreements(held_out, dates=True) == []
