@@ -1,23 +1,22 @@
 """The sentence classifier at run time: a TF-IDF + multinomial logistic regression.
 
 The model is trained by ``bot.compliance.train`` with scikit-learn and stored as plain
-arrays (``var/models/guard/guard.npz``: vocabulary, idf, coefficients, intercepts,
-classes, threshold). Scoring is re-implemented here with numpy, so a check needs neither
-scikit-learn nor a pickle, and costs a few dozen microseconds per sentence.
+arrays (``var/models/guard/guard.npz``: vocabulary, idf, coefficients, intercepts, classes,
+threshold). ``bot.textclf.TfidfLogistic`` scores them again with numpy, so a check needs
+neither scikit-learn nor a pickle, and costs a few dozen microseconds per sentence.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import os
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from bot.compliance import features, rules
+from bot.textclf import TfidfLogistic
 
 logger = logging.getLogger(__name__)
 
@@ -67,36 +66,15 @@ class LinearModel:
             fingerprint: Hash of the training data and feature version.
             sublinear_tf: Whether term frequency was 1 + log(tf) in training.
         """
-        self.index = {gram: column for column, gram in enumerate(vocabulary)}
-        self.idf = np.asarray(idf, dtype=np.float64)
-        self.weights = np.ascontiguousarray(np.asarray(coef, dtype=np.float64).T)
-        self.intercept = np.asarray(intercept, dtype=np.float64)
-        self.classes = list(classes)
+        self.scorer = TfidfLogistic(vocabulary, idf, coef, intercept, classes, sublinear_tf)
+        self.classes = self.scorer.classes
         self.threshold = float(threshold)
         self.fingerprint = fingerprint
-        self.sublinear_tf = sublinear_tf
         self.ok_column = self.classes.index(rules.OK_LABEL)
 
     def probabilities(self, text: str) -> np.ndarray:
         """Return class probabilities for a sentence, in ``self.classes`` order."""
-        counts = Counter(features.analyze(text))
-        columns: list[int] = []
-        values: list[float] = []
-        for gram, count in counts.items():
-            column = self.index.get(gram)
-            if column is None:
-                continue
-            tf = 1.0 + math.log(count) if self.sublinear_tf else float(count)
-            columns.append(column)
-            values.append(tf)
-        scores = self.intercept.copy()
-        if columns:
-            weights = np.asarray(values) * self.idf[columns]
-            norm = math.sqrt(float(weights @ weights))
-            scores += (weights / norm) @ self.weights[columns]
-        scores -= scores.max()
-        exp = np.exp(scores)
-        return exp / exp.sum()
+        return self.scorer.probabilities(features.analyze(text))
 
     def predict(self, text: str) -> Prediction:
         """Classify one sentence."""
@@ -109,21 +87,13 @@ class LinearModel:
     def save(self, path: Path) -> None:
         """Write the model arrays to ``path`` (a .npz file), atomically."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        vocabulary = [""] * len(self.index)
-        for gram, column in self.index.items():
-            vocabulary[column] = gram
         partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
         with partial.open("wb") as handle:
             np.savez_compressed(
                 handle,
-                vocabulary=np.array(vocabulary, dtype=str),
-                idf=self.idf,
-                coef=self.weights.T,
-                intercept=self.intercept,
-                classes=np.array(self.classes, dtype=str),
+                **self.scorer.arrays(),
                 threshold=np.array(self.threshold),
                 fingerprint=np.array(self.fingerprint, dtype=str),
-                sublinear_tf=np.array(self.sublinear_tf),
             )
         os.replace(partial, path)  # atomic: a concurrent reader never sees half a file
 
@@ -136,15 +106,16 @@ class LinearModel:
         """
         try:
             with np.load(path, allow_pickle=False) as arrays:
+                scorer = TfidfLogistic.from_arrays(arrays)
                 return cls(
-                    vocabulary=[str(gram) for gram in arrays["vocabulary"]],
-                    idf=arrays["idf"],
-                    coef=arrays["coef"],
-                    intercept=arrays["intercept"],
-                    classes=[str(label) for label in arrays["classes"]],
+                    vocabulary=scorer.vocabulary,
+                    idf=scorer.idf,
+                    coef=scorer.weights.T,
+                    intercept=scorer.intercept,
+                    classes=scorer.classes,
                     threshold=float(arrays["threshold"]),
                     fingerprint=str(arrays["fingerprint"]),
-                    sublinear_tf=bool(arrays["sublinear_tf"]),
+                    sublinear_tf=scorer.sublinear_tf,
                 )
         except (OSError, KeyError, ValueError) as error:
             raise GuardModelError(f"cannot read guard model {path}: {error}") from error

@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     target = args.out / paths.MODEL_FILE
     model.save(target)
     print(
-        f"saved {target} ({len(model.index)} features, classes {len(model.classes)}, "
+        f"saved {target} ({len(model.scorer.index)} features, classes {len(model.classes)}, "
         f"threshold {model.threshold:.2f}) in {time.perf_counter() - started:.1f}s"
     )
     return 0

@@ -40,7 +40,7 @@ def test_save_and_load_round_trip(tiny_dataset: Path, tmp_path: Path) -> None:
     assert loaded.classes == model.classes
     assert loaded.threshold == model.threshold
     assert loaded.fingerprint == model.fingerprint
-    assert loaded.index == model.index  # n-grams with leading/trailing spaces survive
+    assert loaded.scorer.index == model.scorer.index  # n-grams with leading/trailing spaces survive
     text = "等着坐牢吧 老赖"
     np.testing.assert_allclose(loaded.probabilities(text), model.probabilities(text))
 

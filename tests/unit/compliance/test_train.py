@@ -9,7 +9,7 @@ def test_training_is_deterministic(tiny_dataset: Path) -> None:
     first = train.build_model(tiny_dataset)
     second = train.build_model(tiny_dataset)
     assert first.threshold == second.threshold
-    np.testing.assert_array_equal(first.weights, second.weights)
+    np.testing.assert_array_equal(first.scorer.weights, second.scorer.weights)
 
 
 def test_fingerprint_follows_the_data(tiny_dataset: Path) -> None:
