@@ -47,6 +47,11 @@ from bot.nlu.safety import find_distress
         "I can't go on anymore",
         "I'm on the bridge",
         "there's no point living",
+        "大家没了我会过得更好",
+        "割腕的想法一天比一天多",
+        "我把后事都安排好了",
+        "想睡一觉就再也别醒",
+        "I keep thinking about cutting myself",
     ],
 )
 def test_despair_and_self_harm_are_found(text):
