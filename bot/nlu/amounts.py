@@ -12,15 +12,21 @@ A number counts as an amount when:
 * or it is written in Arabic digits (at most 8 digits before the decimal point), or in
   Chinese numerals that include a magnitude (十百千万亿: "五百", "三千五", "两万"), and is not
   followed by a measure word (个 次 天 年 月 期 号 日 岁 人 点 % 分 位 折 ..., or English
-  months/years/days/times/installments) or by an approximation (多 来 余 几: "三千多" is not
-  an exact amount), nor preceded by 第, nor part of a hyphenated number ("400-820-8820",
-  "021-12345678", "1000-2000"), nor a number to call or complain to ("打12378", "投诉到315");
-  分期 is not the unit 分 ("每月1500分期" is 1500);
-* approximate ranges ("三四百", "一两千"), idioms ("万一", "千万", "十万火急"), arithmetic
-  ("1+1") are not amounts;
+  months/years/days/times/installments), by 来 or 几 ("两千来块", "十几块"), or by 开头/打头
+  (the first digits of a number: "手机号138开头"), nor preceded by 第 or 几 ("几十块",
+  "好几千"), nor part of a hyphenated number ("400-820-8820", "021-12345678",
+  "1000-2000"), nor a number to call or complain to ("打12378", "投诉到315"); 分期 is not
+  the unit 分 ("每月1500分期" is 1500);
+* an approximate amount counts as its lower bound: a number followed by 多 or 余 ("三千多",
+  "两万多块", "3000多", "五千余元" -> 3000, 20000, 3000, 5000; the span is the number alone),
+  like "一万出头" (10000) and "三千左右" (3000). Not when 多/余 is itself followed by a
+  magnitude ("三千多万" is tens of millions), by 少 ("多少") or by a measure word ("三十多岁",
+  "一百多天");
+* approximate ranges ("三四百", "一两千"), vague quantities ("几百块", "几千", "十几块"),
+  idioms ("万一", "千万", "十万火急"), arithmetic ("1+1") are not amounts;
 * chat slang ("88"/"886" = bye, "666") with nothing else in the message but goodbyes,
-  particles and punctuation ("88", "拜拜88", "88啦", "不聊了 88") is not an amount; with a
-  currency or any other word it is ("88块", "还88");
+  particles, 那/好/行 and punctuation ("88", "拜拜88", "88啦", "不聊了 88", "那886", "好的886",
+  "88了") is not an amount; with a currency or any other word it is ("88块", "还88");
 * shopping festivals are not amounts: 双十一, 双11, 双十二, 双12 always; "618" when it is
   plainly the festival ("618买的", "618活动", "京东618", "去年618"). A bare "618" (or "还618")
   stays an amount: in a collection dialogue an answer of "618" is an offer;
@@ -61,10 +67,14 @@ _AMOUNT = re.compile(
 )
 _MEASURE_AFTER = re.compile(
     r"[A-Za-z]|\s*(?:个|次|天|年|岁|月|期|号|日|人|点|%|分(?!期)|秒|小时|周|星期|礼拜|页|条|张|位"
-    r"|倍|楼|层|路|笔|家|口|件|台|遍|届|级|克|斤|公斤|米|折|多|来|余|几|[+*=×÷]|[/:\-]\d|\.\d)"
+    r"|倍|楼|层|路|笔|家|口|件|台|遍|届|级|克|斤|公斤|米|折|多|来|余|几|开头|打头|[+*=×÷]|[/:\-]\d|\.\d)"
     r"|\s*-?\s*(?i:months?|mos|years?|yrs?|weeks?|days?|hours?|hrs?|minutes?|mins?|times"
     r"|installments|instalments|payments|percent)\b"
 )
+_APPROXIMATE_AFTER = re.compile(r"\s*[多余](?![少十百千万亿拾佰仟萬億kKwW])")
+"""多/余 after a number: "three thousand and more", read as the lower bound ("三千多")."""
+_VAGUE_BEFORE = "几"
+"""几 before a magnitude is "some": "几十块", "好几千" are no amount."""
 _NOT_MONEY_BEFORE = re.compile(r"(?:拨打?|致电|热线|电话|号码|投诉到?|举报到?)\s*$")
 _NOT_MONEY_AFTER = re.compile(r"\s*(?:热线|电话|投诉|举报)")
 _DA_BEFORE = re.compile(r"打\s*$")
@@ -79,9 +89,9 @@ _IDIOMS = ("十万火急", "十全十美", "一五一十", "千千万万", "万�
 _CHAT_NUMBERS = frozenset({"88", "886", "520", "666", "233", "555"})
 _CHAT_REST = re.compile(
     r"(?:拜拜|拜|再见|不聊了|先不聊了|先这样|走了|下了|下线了|晚安|回头聊|好的|谢谢|谢了"
-    r"|(?i:bye|byebye|ok)|[啦了哈咯喽哦呀吧啊嘛呢哇嘿嗯~～!！。.,，、\s])*"
+    r"|(?i:bye|byebye|ok)|[那好行啦了哈咯喽哦呀吧啊嘛呢哇嘿嗯~～!！。.,，、\s])*"
 )
-"""What may surround chat slang ("88" = bye): goodbyes, particles, punctuation."""
+"""What may surround chat slang ("88" = bye): goodbyes, particles, 那/好/行, punctuation."""
 _DOUBLE_FESTIVALS = frozenset({"十一", "十二", "11", "12"})
 """双十一 / 双11 / 双十二 / 双12 (Nov 11 and Dec 12 shopping festivals)."""
 _618_AFTER = re.compile(
@@ -117,7 +127,11 @@ def _read(text: str, found: re.Match[str]) -> Match | None:
     has_currency = bool(found["prefix"]) or (bool(found["suffix"]) and end == found.end("num"))
     if not has_currency and _has_colloquial_tail(number) and _TAIL_WORD_AFTER.match(text, end):
         number, end = number[:-1], end - 1
-    if _in_idiom(text, start) or _is_service_number(text, start, end, number, has_currency):
+    if (
+        _in_idiom(text, start)
+        or text[start - 1 : start] == _VAGUE_BEFORE
+        or _is_service_number(text, start, end, number, has_currency)
+    ):
         return None
     if not has_currency and (
         _is_chat_slang(text, start, end, number) or _is_festival(text, start, end, number)
@@ -176,6 +190,9 @@ def _is_service_number(text: str, start: int, end: int, number: str, has_currenc
 
 def _is_bare_amount(number: str, text: str, end: int) -> bool:
     """Whether a number without currency reads as money rather than a count or a time."""
+    approximate = _APPROXIMATE_AFTER.match(text, end)
+    if approximate:
+        end = approximate.end()  # "三千多" is 3000 unless a measure word follows ("三十多岁")
     if _MEASURE_AFTER.match(text, end):
         return False
     if number[-1] in "kKwW":

@@ -16,8 +16,8 @@ amount          800 (int) or 326.05 (float, 2 dp)   number, magnitude and attach
 
 Finders run in that order, each on the text left unclaimed by the earlier ones, so digits
 inside a phone number, an ID, a date ("15号") or a tenor ("12期") never become amounts. The
-last four digits of a phone number ("手机尾号1111") are claimed right after the phones and
-reported as nothing: they are neither an ID nor an amount.
+last four digits of a phone number ("手机尾号1111", "尾号1111的那个手机", "138****1111") are
+claimed right after the phones and reported as nothing: they are neither an ID nor an amount.
 
 Bare answers: a message that is only four characters ``\d{3}[\dXx]`` yields ``id_last4``
 and, when all four are digits, also an ``amount`` with the same span (the dialogue picks by
@@ -31,8 +31,8 @@ attached, e.g. "张伟 1234", "应该是1234", "13700003333，9012") are read as
   ``id_last4`` only;
 * else, the message has no money or repayment word (还 付 交 缴 转 存 有 剩 欠 拿 凑 借 花 笔 钱
   元 块 万 千 百 每 月 最多 最少 先 只能 多少 金额 账 费 息 出 手上 手头 手里 挤 给 够 能,
-  打 right before digits ("打3000过去"), ¥ $ rmb yuan pay give offer afford owe send
-  transfer): both ``id_last4`` and ``amount``;
+  打 right before digits ("打3000过去"), 多/余 right after digits ("3000多"), ¥ $ rmb yuan
+  pay give offer afford owe send transfer): both ``id_last4`` and ``amount``;
 * else (``"下周还2000"``): ``amount`` only.
 """
 
@@ -58,7 +58,7 @@ _FOUR_DIGITS = re.compile(r"\d{4}")
 _ID_CONTEXT = re.compile(r"身份|证件|验证|核实|核对|(?<![A-Za-z])(?i:id)(?![A-Za-z])")
 _AMOUNT_CONTEXT = re.compile(
     r"还|付|交|缴|转|存|有|剩|欠|拿|凑|借|花|笔|钱|元|块|万|千|百|每|月|最多|最少|先|只能|多少|金额"
-    r"|账|费|息|出|手上|手头|手里|挤|给|够|能|打(?=\s*\d)"
+    r"|账|费|息|出|手上|手头|手里|挤|给|够|能|打(?=\s*\d)|(?<=\d)[多余]"
     r"|[¥￥$]|(?i:rmb|yuan|pay|give|offer|afford|owe|send|transfer)"
 )
 

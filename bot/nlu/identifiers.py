@@ -16,8 +16,12 @@ The span covers only the four characters; the value is them as ASCII digits with
 upper-cased. A message that is nothing but such four characters is a bare answer (see
 ``bare_id_last4``).
 
-The last four digits of a phone number ("手机尾号1111", "电话号码后四位1111") are not an ID:
-``find_phone_tails`` finds them so that no other finder reads them as an ID or an amount.
+The last four digits of a phone number are not an ID: ``find_phone_tails`` finds them so
+that no other finder reads them as an ID or an amount. They are the four digits after a
+phone word and a tail trigger ("手机尾号1111", "电话号码后四位1111"), the four digits after a
+tail trigger and before 的/那个/这个 and a phone word ("尾号1111的那个手机", "后四位1234的号码";
+not after 身份证/证件), and the visible end of a partly masked mobile number ("138****1111",
+"138 **** 1111", "138xxxx1111": three digits, three to five * or four x, four digits).
 """
 
 from __future__ import annotations
@@ -54,10 +58,16 @@ _VALUE_FIRST = re.compile(
 _AFTER_PHONE = re.compile(
     rf"(?:{_PHONE.pattern}|{MASK_CHAR}{{11,}})(?P<trigger>\s*[/|]\s*){_LAST4}"
 )
+_TAIL_TRIGGER = r"(?:尾号|尾数|(?:最?后|末|尾)\s*(?:四|4)\s*(?:位|个|码)?(?:数字?|号码?)?)"
+_TAIL_BEFORE_PHONE = re.compile(
+    rf"(?<!证)(?<!证号)(?<!证号码){_TAIL_TRIGGER}\s*(?:是|为|就是|:)?\s*{_LAST4}"
+    r"\s*(?:的|的?[那这][个部张台]?)\s*(?:手机|电话|号码)"
+)
+_MASKED_PHONE = re.compile(
+    r"(?<![\d+])1[3-9]\d[\s-]*(?:\*{3,5}|[xX]{4})[\s-]*(?P<value>\d{4})(?![\dA-Za-z])"
+)
 _PHONE_TAIL = re.compile(
-    r"(?:手机|电话)(?:号码?)?的?\s*"
-    r"(?:尾号|尾数|(?:最?后|末|尾)\s*(?:四|4)\s*(?:位|个|码)?(?:数字?|号码?)?)"
-    rf"\s*(?:是|为|就是|:)?\s*{_LAST4}"
+    rf"(?:手机|电话)(?:号码?)?的?\s*{_TAIL_TRIGGER}\s*(?:是|为|就是|:)?\s*{_LAST4}"
 )
 _ENDS_WITH_X = re.compile(r"(?<![\dA-Za-z])(?P<value>\d{3}[Xx])(?![\dA-Za-z])")
 _BARE_LAST4 = re.compile(r"\s*(?P<value>\d{3}[\dXx])\s*[。.!！?？]*\s*")
@@ -84,20 +94,24 @@ def find_phones(text: str) -> list[Match]:
 
 
 def find_phone_tails(text: str) -> list[Match]:
-    """Finds the last four digits of a phone number ("手机尾号1111", "电话号码后四位1111").
+    """Finds the last four digits of a phone number (see the module docstring).
 
-    They are neither an ID nor an amount; the caller masks them without reporting them.
+    "手机尾号1111", "尾号1111的那个手机", "138****1111": they are neither an ID nor an
+    amount; the caller masks them without reporting them.
 
     Args:
         text: The message, with phone numbers masked.
 
     Returns:
-        Matches in text order; each value is the four digits as an ASCII string, and the
-        phone words are claimed with them.
+        Non-overlapping matches in text order; each value is the four digits as an ASCII
+        string, and the phone words, tail trigger or masked digits are claimed with them.
     """
-    return [
-        _last4_match(found, context_start=found.start()) for found in _PHONE_TAIL.finditer(text)
+    matches = [
+        _last4_match(found, context_start=found.start(), context_end=found.end())
+        for pattern in (_PHONE_TAIL, _TAIL_BEFORE_PHONE, _MASKED_PHONE)
+        for found in pattern.finditer(text)
     ]
+    return select_longest(matches)
 
 
 def find_id_last4(text: str) -> list[Match]:

@@ -11,7 +11,8 @@ Form                                     Rule
 分N年 分半年 分N年半                      always a tenor (12N / 6 / 12N+6)
 N期 ("12期", "三期")                       a tenor unless preceded by 第 ("第三期")
 N个月 ("24个月")                          a tenor when the message is about repaying (分, 期,
-                                         还, 月供, 每月, 按月, 付, 缴, 交) or is only the tenor
+                                         还, 月供, 每月, 按月, 付, 缴, 交, or a plan: 方案,
+                                         计划 - "按18个月做个方案") or is only the tenor
                                          ("24个月吧"); never when it reads as elapsed time:
                                          after 逾期/拖/欠/已经/了/有 or before 前/后/了/没/未/多;
                                          never "一个月" ("per month": "一个月能还一千")
@@ -58,7 +59,7 @@ _ENGLISH = re.compile(
     re.IGNORECASE,
 )
 
-_REPAYMENT_CONTEXT = re.compile(r"分(?!钟)|期|还|月供|每个?月|按月|付|缴|交")
+_REPAYMENT_CONTEXT = re.compile(r"分(?!钟)|期|还|月供|每个?月|按月|付|缴|交|方案|计划")
 _YEAR_REPAYMENT_CONTEXT = re.compile(r"分(?!钟)|还|月供|每个?月|按月|[付缴交](?:清|完)")
 """Stricter than ``_REPAYMENT_CONTEXT``: "一年" is also "per year" ("医保一年交多少钱") and
 "定期一年" is a deposit term."""

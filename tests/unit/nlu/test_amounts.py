@@ -77,7 +77,6 @@ def test_finds_amount(text, span, value):
 @pytest.mark.parametrize(
     "text",
     [
-        "三千多",
         "两千来块",
         "几百块",
         "两三千",
@@ -101,8 +100,6 @@ def test_finds_amount(text, span, value):
         "两个人",
         "我住3楼",
         "3点",
-        "三千多块",
-        "3000多",
         "打12378投诉你们",
         "我要投诉到315",
         "拨打95555",
@@ -145,6 +142,18 @@ def test_several_amounts_in_order():
         ("还618", "618", 618),
         ("618块", "618块", 618),
         ("双11买的2000块", "2000块", 2000),
+        # approximate amounts read as their lower bound; the span is the number alone
+        ("三千多", "三千", 3000),
+        ("八千多", "八千", 8000),
+        ("两万多", "两万", 20000),
+        ("三千多块", "三千", 3000),
+        ("3000多", "3000", 3000),
+        ("欠了一万二多", "一万二", 12000),
+        ("五千余元", "五千", 5000),
+        ("三千左右", "三千", 3000),
+        ("一万出头", "一万", 10000),
+        # "88" with a word other than a goodbye or 那/好/行 stays money
+        ("那就还88", "88", 88),
     ],
 )
 def test_finds_amount_in_edge_cases(text, span, value):
@@ -188,6 +197,28 @@ def test_finds_amount_in_edge_cases(text, span, value):
         "886啦",
         "好的，88~",
         "bye 886",
+        "那886",
+        "好的886",
+        "88了",
+        "行88",
+        # a number prefix
+        "手机号138开头",
+        "1380打头的",
+        # vague quantities
+        "话费欠了几十块",
+        "几百块",
+        "几千",
+        "十几块",
+        "好几千",
+        "几万块钱",
+        # 多/余 before a magnitude, 少 or a measure word
+        "三千多万",
+        "3千多万",
+        "三千多少",
+        "三十多岁",
+        "一百多天",
+        "两千多人",
+        "十多年",
     ],
 )
 def test_no_amount_in_edge_cases(text):

@@ -264,6 +264,54 @@ def test_observed_gaps(text, expected):
     assert kinds_on_monday(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 1. partly masked phone numbers are not identifiers
+        ("手机138****1111", []),
+        ("159****2233 后四位身份证是770X", [("id_last4", "770X")]),
+        ("138 **** 1111", []),
+        ("138****1111/3312", [("id_last4", "3312")]),
+        # 2. a phone tail before the phone word
+        ("尾号1111的那个手机", []),
+        ("手机尾号是1111的", []),
+        ("尾号1111的那个手机，身份证后四位567X", [("id_last4", "567X")]),
+        # 3. a number prefix
+        ("手机号138开头", []),
+        # 4. vague quantities
+        ("话费欠了几十块", []),
+        ("几百块", []),
+        ("几千", []),
+        ("十几块", []),
+        # 5. plans
+        ("按18个月做个方案行不行", [("installments", 18)]),
+        ("做个12期的计划", [("installments", 12)]),
+        # 6. goodbye slang after 那/好/行
+        ("那886", []),
+        ("好的886", []),
+        ("88了", []),
+        ("还88块", [("amount", 88)]),
+        ("88元", [("amount", 88)]),
+        ("还88", [("amount", 88)]),
+        # 7. approximate amounts: the lower bound
+        ("三千多", [("amount", 3000)]),
+        ("八千多", [("amount", 8000)]),
+        ("两万多", [("amount", 20000)]),
+        ("三千左右", [("amount", 3000)]),
+        ("一万出头", [("amount", 10000)]),
+        ("3000多", [("amount", 3000)]),
+        ("三千多万", []),
+    ],
+)
+def test_more_observed_gaps(text, expected):
+    assert kinds_on_monday(text) == expected
+
+
+def test_approximate_amount_span_is_the_number():
+    (entity,) = extract_entities("下周能还两万多块", MON)[1:]
+    assert (entity["entity"], entity["value"], entity["text"]) == ("amount", 20000, "两万")
+
+
 def test_read_out_phone_keeps_original_offsets():
     text = "手机一三八零零零零一一一一"
     (entity,) = extract_entities(text, MON)

@@ -1,6 +1,7 @@
 import pytest
 
 from bot.nlu.identifiers import bare_id_last4, find_id_last4, find_phone_tails, find_phones
+from bot.nlu.matches import mask
 
 
 def phones(text):
@@ -174,6 +175,11 @@ def test_finds_id_last4_in_edge_cases(text, span, value):
         "手机号后四位1234",
         "电话号码的尾号是5678",
         "手机尾号1111 不对是13800001111",
+        "尾号1111的那个手机",
+        "手机尾号是1111的",
+        "手机138****1111",
+        "138 **** 1111",
+        "159****2233 后四位",
         "后四位一二三四五",
         "以后40000",
         "2000/3000",
@@ -191,6 +197,22 @@ def test_no_id_last4_in_edge_cases(text):
         ("电话号码的尾号是5678", [("5678", "5678")]),
         ("身份证尾号1234", []),
         ("身份证号码后四位1234", []),
+        # the tail before the phone word
+        ("尾号1111的那个手机", [("1111", "1111")]),
+        ("后四位是5678的电话", [("5678", "5678")]),
+        ("尾号2233的号码", [("2233", "2233")]),
+        ("手机尾号是1111的", [("1111", "1111")]),
+        ("身份证后四位1234的手机号", []),
+        ("尾号1234，手机13800001111", []),
+        ("后四位1234 手机", []),
+        # partly masked mobile numbers
+        ("手机138****1111", [("1111", "1111")]),
+        ("138 **** 1111", [("1111", "1111")]),
+        ("138-****-1111", [("1111", "1111")]),
+        ("138xxxx1111", [("1111", "1111")]),
+        ("159****2233 后四位身份证是770X", [("2233", "2233")]),
+        ("33**", []),
+        ("1380****11112", []),
     ],
 )
 def test_phone_tails(text, expected):
@@ -200,3 +222,17 @@ def test_phone_tails(text, expected):
 def test_phone_tail_claims_the_phone_words():
     (match,) = find_phone_tails("手机尾号1111")
     assert match.claimed == (0, 8)
+
+
+@pytest.mark.parametrize(
+    ("text", "claimed"),
+    [("尾号1111的那个手机", (0, 11)), ("手机138****1111", (2, 13)), ("138 **** 1111", (0, 13))],
+)
+def test_phone_tail_claims_its_context(text, claimed):
+    (match,) = find_phone_tails(text)
+    assert match.claimed == claimed
+
+
+def test_masked_phone_tail_leaves_the_id_after_it():
+    text = "159****2233 后四位身份证是770X"
+    assert last4(mask(text, find_phone_tails(text))) == [("770X", "770X")]

@@ -112,6 +112,11 @@ def test_months_for_rejects_half_period():
         ("12 Months", "12 Months", 12),
         ("24 payments", "24 payments", 24),
         ("I lost my job, can I pay over 6 months", "6 months", 6),
+        # a plan (方案/计划) is about repaying
+        ("按18个月做个方案行不行", "18个月", 18),
+        ("做个12期的计划", "12期", 12),
+        ("24个月的还款计划", "24个月", 24),
+        ("方案能不能做成36个月", "36个月", 36),
     ],
 )
 def test_finds_tenor_in_edge_cases(text, span, months):
@@ -136,6 +141,9 @@ def test_finds_tenor_in_edge_cases(text, span, months):
         # singular: "a 500 payment" is an amount
         "a 300 payment",
         "500 installment",
+        # a plan does not make elapsed time a tenor
+        "计划三个月后还",
+        "逾期两个月了，有什么方案",
     ],
 )
 def test_no_tenor_in_edge_cases(text):
