@@ -19,7 +19,7 @@ export RASA_TELEMETRY_ENABLED := false
 RUNTIME_ENV := HOME=$(CURDIR)/var/home TMPDIR=$(CURDIR)/var/tmp KERAS_HOME=$(CURDIR)/var/home/.keras \
                MPLCONFIGDIR=$(CURDIR)/var/home/.matplotlib PYTHONDONTWRITEBYTECODE=1
 DATA_FILES := $(shell find data -type f -name '*.yml' 2>/dev/null)
-NLU_CODE   := $(wildcard bot/nlu/*.py)
+NLU_CODE   := $(wildcard bot/nlu/*.py) bot/textclf.py
 
 .PHONY: help
 help: ## List the targets
