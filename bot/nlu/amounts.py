@@ -12,16 +12,21 @@ A number counts as an amount when:
 * or it is written in Arabic digits (at most 8 digits before the decimal point), or in
   Chinese numerals that include a magnitude (十百千万亿: "五百", "三千五", "两万"), and is not
   followed by a measure word (个 次 天 年 月 期 号 日 岁 人 点 % 分 位 折 ..., or English
-  months/years/days/times/installments), by 来 or 几 ("两千来块", "十几块"), or by 开头/打头
-  (the first digits of a number: "手机号138开头"), nor preceded by 第 or 几 ("几十块",
+  months/years/days/times/installments), by 几 ("十几块"), or by 开头/打头 (the first
+  digits of a number: "手机号138开头"), nor preceded by 第 or 几 ("几十块",
   "好几千"), nor part of a hyphenated number ("400-820-8820", "021-12345678",
   "1000-2000"), nor a number to call or complain to ("打12378", "投诉到315"); 分期 is not
   the unit 分 ("每月1500分期" is 1500);
 * an approximate amount counts as its lower bound: a number followed by 多 or 余 ("三千多",
   "两万多块", "3000多", "五千余元" -> 3000, 20000, 3000, 5000; the span is the number alone),
-  like "一万出头" (10000) and "三千左右" (3000). Not when 多/余 is itself followed by a
-  magnitude ("三千多万" is tens of millions), by 少 ("多少") or by a measure word ("三十多岁",
-  "一百多天");
+  like "一万出头" (10000) and "三千左右" (3000). The number must be at least 100 unless
+  块/元/钱 follows ("五十多块" is 50, "我七十多了" is an age). Not when 多/余 is itself
+  followed by a magnitude ("三千多万" is tens of millions), by 少 ("多少") or by a measure
+  word ("三十多岁", "一百多天");
+* "X来" ("about X") also counts as X, when 块/元/钱 follows ("两千来块", "五十来块钱") or when
+  X is at least 100 and 来 ends the phrase: a space, punctuation or the end follows ("只能
+  拿出五百来 多了真没有": what follows the break is not a measure word). Otherwise 来 is a
+  measure ("三百来个人", "二十来岁") or a verb;
 * approximate ranges ("三四百", "一两千"), vague quantities ("几百块", "几千", "十几块"),
   idioms ("万一", "千万", "十万火急"), arithmetic ("1+1") are not amounts;
 * chat slang ("88"/"886" = bye, "666") with nothing else in the message but goodbyes,
@@ -44,6 +49,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from decimal import Decimal
 
 from bot.nlu.matches import Match
@@ -73,6 +79,11 @@ _MEASURE_AFTER = re.compile(
 )
 _APPROXIMATE_AFTER = re.compile(r"\s*[多余](?![少十百千万亿拾佰仟萬億kKwW])")
 """多/余 after a number: "three thousand and more", read as the lower bound ("三千多")."""
+_ABOUT_AFTER = re.compile(r"\s*来")
+"""来 after a number: "about" ("两千来块")."""
+_CURRENCY_AFTER = re.compile(r"\s*[块元钱]")
+_ROUND_AMOUNT = 100
+"""Smallest bare number read as an approximate amount without 块/元/钱 ("我七十多了" is an age)."""
 _VAGUE_BEFORE = "几"
 """几 before a magnitude is "some": "几十块", "好几千" are no amount."""
 _NOT_MONEY_BEFORE = re.compile(r"(?:拨打?|致电|热线|电话|号码|投诉到?|举报到?)\s*$")
@@ -190,10 +201,13 @@ def _is_service_number(text: str, start: int, end: int, number: str, has_currenc
 
 def _is_bare_amount(number: str, text: str, end: int) -> bool:
     """Whether a number without currency reads as money rather than a count or a time."""
-    approximate = _APPROXIMATE_AFTER.match(text, end)
-    if approximate:
-        end = approximate.end()  # "三千多" is 3000 unless a measure word follows ("三十多岁")
-    if _MEASURE_AFTER.match(text, end):
+    approximate_end = _approximate_end(number, text, end)
+    if approximate_end is not None:
+        about = text[end:approximate_end].strip() == "来"  # currency or a break follows it
+        end = approximate_end  # "三千多" is 3000 unless a measure word follows ("三十多岁")
+        if not about and _MEASURE_AFTER.match(text, end):
+            return False
+    elif _MEASURE_AFTER.match(text, end):
         return False
     if number[-1] in "kKwW":
         return True
@@ -204,6 +218,33 @@ def _is_bare_amount(number: str, text: str, end: int) -> bool:
     has_magnitude = any(char in CN_MAGNITUDES for char in number)
     decimal_ok = "点" not in number or number[-1] in "百千万亿佰仟萬億"
     return starts_well and has_magnitude and len(number) >= 2 and decimal_ok
+
+
+def _approximate_end(number: str, text: str, end: int) -> int | None:
+    """The end of 多/余/来 after a number when they make it approximate money, else None.
+
+    "三千多", "五十多块", "两千来块", "五百来 " read as their lower bound (see module docstring);
+    "七十多了", "三百来个" do not, and 多/余/来 then count as a measure word.
+    """
+    approximate = _APPROXIMATE_AFTER.match(text, end) or _ABOUT_AFTER.match(text, end)
+    if approximate is None:
+        return None
+    if _CURRENCY_AFTER.match(text, approximate.end()):
+        return approximate.end()
+    value = parse_number(number)
+    if value is None or value < _ROUND_AMOUNT:
+        return None
+    if approximate.group().strip() == "来" and not _ends_phrase(text, approximate.end()):
+        return None
+    return approximate.end()
+
+
+def _ends_phrase(text: str, position: int) -> bool:
+    """True at the end of the text or before a space or punctuation."""
+    if position >= len(text):
+        return True
+    char = text[position]
+    return char.isspace() or unicodedata.category(char).startswith("P") or char in "~～"
 
 
 def _has_colloquial_tail(number: str) -> bool:

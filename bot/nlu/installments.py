@@ -9,18 +9,22 @@ Form                                     Rule
 =======================================  ==============================================
 分N期 分N个月 分N月 分N次 分成N期         always a tenor (N months; 分N次 = N payments)
 分N年 分半年 分N年半                      always a tenor (12N / 6 / 12N+6)
-N期 ("12期", "三期")                       a tenor unless preceded by 第 ("第三期")
+N期 ("12期", "三期")                       a tenor unless preceded by 第 ("第三期"); 一期 after
+                                         上/下/这/本/那/每/前/后/当 is a billing period, not
+                                         a tenor ("下一期什么时候到期", "这一期", "每一期")
 N个月 ("24个月")                          a tenor when the message is about repaying (分, 期,
                                          还, 月供, 每月, 按月, 付, 缴, 交, or a plan: 方案,
                                          计划 - "按18个月做个方案") or is only the tenor
                                          ("24个月吧"); never when it reads as elapsed time:
                                          after 逾期/拖/欠/已经/了/有 or before 前/后/了/没/未/多;
                                          never "一个月" ("per month": "一个月能还一千")
-半年 一年 两年 N年半                      6 / 12 / 24 / 12N+6, only when the message is about
+半年 N年 N年半 ("两年", "五年")            6 / 12N / 12N+6, only when the message is about
                                          repaying by installments (分, 还, 月供, 每月, 按月,
-                                         付清/交完...: "分一年还", "一年还清"), with the same
-                                         elapsed-time exclusions; a bare 期/交/缴 is not
-                                         enough ("存定期一年", "医保一年交多少钱")
+                                         付清/交完..., 方案, 计划: "分一年还", "一年还清"),
+                                         with the same elapsed-time exclusions; a bare
+                                         期/交/缴 is not enough ("存定期一年", "医保一年交多少
+                                         钱"), nor is 还 in 还是/还有 ("三年的划算
+                                         还是五年的划算")
 N installments / N instalments            always a tenor ("in 6 installments")
 N months / N-month / N payments           a tenor unless it reads as elapsed time: followed by
                                          ago/overdue/late/behind/now, or after been, past,
@@ -50,7 +54,11 @@ MAX_MONTHS = 360
 _SPLIT = re.compile(
     rf"(?P<ctx>分(?:成|为)?\s*)(?P<n>{_NUM}|半)\s*(?P<unit>期|个月|月|次|年半|个?年)"
 )
-_PERIODS = re.compile(rf"(?<!第){_NOT_NUMERAL_BEFORE}(?P<n>{_NUM})\s*(?P<unit>期)(?!限)")
+_PERIOD_NAMED = "(?<=[上下这本那每前后当])一"
+"""一期 after 上/下/这/本/那/每/前/后/当 names a billing period ("下一期"), not a count."""
+_PERIODS = re.compile(
+    rf"(?<!第){_NOT_NUMERAL_BEFORE}(?!{_PERIOD_NAMED})(?P<n>{_NUM})\s*(?P<unit>期)(?!限)"
+)
 _MONTHS = re.compile(rf"{_NOT_NUMERAL_BEFORE}(?P<n>{_NUM})\s*(?P<unit>个月)")
 _YEARS = re.compile(rf"{_NOT_NUMERAL_BEFORE}(?:(?P<n>{_NUM})个?(?P<unit>年半|年)|(?P<half>半)年)")
 _ENGLISH = re.compile(
@@ -60,9 +68,11 @@ _ENGLISH = re.compile(
 )
 
 _REPAYMENT_CONTEXT = re.compile(r"分(?!钟)|期|还|月供|每个?月|按月|付|缴|交|方案|计划")
-_YEAR_REPAYMENT_CONTEXT = re.compile(r"分(?!钟)|还|月供|每个?月|按月|[付缴交](?:清|完)")
-"""Stricter than ``_REPAYMENT_CONTEXT``: "一年" is also "per year" ("医保一年交多少钱") and
-"定期一年" is a deposit term."""
+_YEAR_REPAYMENT_CONTEXT = re.compile(
+    r"分(?!钟)|还(?![是有])|月供|每个?月|按月|[付缴交](?:清|完)|方案|计划"
+)
+"""Stricter than ``_REPAYMENT_CONTEXT``: "一年" is also "per year" ("医保一年交多少钱"),
+"定期三年" is a deposit term, and 还是/还有 ("or", "still have") are not repaying."""
 _ENGLISH_ELAPSED_BEFORE = re.compile(
     r"\b(?:been|past|last|since|made|overdue|behind|late|unemployed|jobless|laid\s+off"
     r"|out\s+of\s+work|sick|hospital)\b",

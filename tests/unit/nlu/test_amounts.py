@@ -77,7 +77,6 @@ def test_finds_amount(text, span, value):
 @pytest.mark.parametrize(
     "text",
     [
-        "两千来块",
         "几百块",
         "两三千",
         "三四百",
@@ -152,6 +151,18 @@ def test_several_amounts_in_order():
         ("五千余元", "五千", 5000),
         ("三千左右", "三千", 3000),
         ("一万出头", "一万", 10000),
+        # below 100, 多/余 need 块/元/钱 after them
+        ("五十多块", "五十", 50),
+        ("50多元", "50", 50),
+        ("六十余块钱", "六十", 60),
+        # "X来" is X before 块/元/钱, or from 100 up when 来 ends the phrase
+        ("两千来块", "两千", 2000),
+        ("五十来块钱", "五十", 50),
+        ("3000来元", "3000", 3000),
+        ("只能拿出五百来 多了真没有", "五百", 500),
+        ("一千来，不能再多了", "一千", 1000),
+        ("每月八百来。", "八百", 800),
+        ("五百来", "五百", 500),
         # "88" with a word other than a goodbye or 那/好/行 stays money
         ("那就还88", "88", 88),
     ],
@@ -219,6 +230,17 @@ def test_finds_amount_in_edge_cases(text, span, value):
         "一百多天",
         "两千多人",
         "十多年",
+        # below 100, 多/余 without 块/元/钱 is a count or an age
+        "我七十多了 就靠那点养老金",
+        "70多了",
+        "五十多",
+        "七十余",
+        # 来 as a measure, or below 100 without 块/元/钱
+        "三百来个人",
+        "二十来岁",
+        "二十来",
+        "五百来着",
+        "五百来还",
     ],
 )
 def test_no_amount_in_edge_cases(text):

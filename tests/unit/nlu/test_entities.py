@@ -307,6 +307,51 @@ def test_more_observed_gaps(text, expected):
     assert kinds_on_monday(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 1. 上/下/这/本/每 一期 is a billing period, not a tenor
+        ("下一期什么时候到期", []),
+        ("这一期", []),
+        ("上一期", []),
+        ("本期", []),
+        ("下期", []),
+        ("这一期还多少", []),
+        ("每一期还800", [("amount", 800)]),
+        ("下一期还不上，能分12期吗", [("installments", 12)]),
+        ("分一期", [("installments", 1)]),
+        # 2. "X多" needs X >= 100, unless 块/元/钱 follows
+        ("我七十多了 就靠那点养老金", []),
+        ("70多了", []),
+        ("五十多块", [("amount", 50)]),
+        ("五十多元", [("amount", 50)]),
+        ("三千多", [("amount", 3000)]),
+        ("一百多", [("amount", 100)]),
+        # 3. "X来" is X before 块/元/钱, or when X >= 100 and 来 ends the phrase
+        ("我现在每个月就只能拿出五百来 多了真没有", [("amount", 500)]),
+        ("两千来块", [("amount", 2000)]),
+        ("五十来块钱", [("amount", 50)]),
+        ("一千来，不能再多了", [("amount", 1000)]),
+        ("五百来", [("amount", 500)]),
+        ("三百来个人", []),
+        ("二十来岁", []),
+        ("二十来", []),
+        ("五百来着", []),
+        # 4. any N年 tenor needs repayment context; 还是 is "or", not repaying
+        ("存定期现在利息多少 三年的划算还是五年的划算", []),
+        ("三年还是五年", []),
+        ("三年定存利息怎么算", []),
+        ("分三年还", [("installments", 36)]),
+        ("五年还清", [("installments", 60)]),
+        ("三年还是五年还清", [("installments", 36), ("installments", 60)]),
+        ("做个三年的还款计划", [("installments", 36)]),
+        ("五年的方案行吗", [("installments", 60)]),
+    ],
+)
+def test_observed_gaps_round_three(text, expected):
+    assert kinds_on_monday(text) == expected
+
+
 def test_approximate_amount_span_is_the_number():
     (entity,) = extract_entities("下周能还两万多块", MON)[1:]
     assert (entity["entity"], entity["value"], entity["text"]) == ("amount", 20000, "两万")
@@ -316,3 +361,8 @@ def test_read_out_phone_keeps_original_offsets():
     text = "手机一三八零零零零一一一一"
     (entity,) = extract_entities(text, MON)
     assert (entity["start"], entity["end"], entity["text"]) == (2, 13, "一三八零零零零一一一一")
+
+
+def test_about_amount_span_is_the_number():
+    (entity,) = extract_entities("我现在每个月就只能拿出五百来 多了真没有", MON)
+    assert (entity["entity"], entity["value"], entity["text"]) == ("amount", 500, "五百")

@@ -117,6 +117,10 @@ def test_months_for_rejects_half_period():
         ("做个12期的计划", "12期", 12),
         ("24个月的还款计划", "24个月", 24),
         ("方案能不能做成36个月", "36个月", 36),
+        ("做个三年的计划", "三年", 36),
+        ("五年的方案行吗", "五年", 60),
+        ("下一期还不上，分12期吧", "12期", 12),
+        ("分一期", "一期", 1),
     ],
 )
 def test_finds_tenor_in_edge_cases(text, span, months):
@@ -141,6 +145,18 @@ def test_finds_tenor_in_edge_cases(text, span, months):
         # singular: "a 500 payment" is an amount
         "a 300 payment",
         "500 installment",
+        # 一期 after 上/下/这/本/那/每 is a billing period
+        "下一期什么时候到期",
+        "这一期",
+        "上一期",
+        "本期",
+        "下期",
+        "那一期没还",
+        "每一期还800",
+        # 还是/还有 are not repaying: "N年" stays a deposit term
+        "存定期现在利息多少 三年的划算还是五年的划算",
+        "三年还是五年",
+        "三年定存还有利息吗",
         # a plan does not make elapsed time a tenor
         "计划三个月后还",
         "逾期两个月了，有什么方案",
