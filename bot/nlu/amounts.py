@@ -25,7 +25,8 @@ A number counts as an amount when:
   word ("三十多岁", "一百多天");
 * "X来" ("about X") also counts as X, when 块/元/钱 follows ("两千来块", "五十来块钱") or when
   X is at least 100 and 来 ends the phrase: a space, punctuation or the end follows ("只能
-  拿出五百来 多了真没有": what follows the break is not a measure word). Otherwise 来 is a
+  拿出五百来 多了真没有": what follows the break is not a measure word), or a repaying verb
+  follows ("挤出两百来还"). Otherwise 来 is a
   measure ("三百来个人", "二十来岁") or a verb;
 * approximate ranges ("三四百", "一两千"), vague quantities ("几百块", "几千", "十几块"),
   idioms ("万一", "千万", "十万火急"), arithmetic ("1+1") are not amounts;
@@ -39,7 +40,7 @@ A number counts as an amount when:
   except a number to dial: one starting with 0 or of 7+ digits (a landline), or a service
   number (1xx such as 110, or five digits starting with 1 or 9 such as 12378, 95555)
   unless money is plainly being sent ("给你们打10000", "打100过去"). Numbers after
-  拨打/致电/电话/热线/投诉到/举报到 or before 热线/电话/投诉/举报 are never amounts.
+  拨打/致电/电话/热线/投诉到/举报到 or before (去/来) 热线/电话/投诉/举报 are never amounts.
 
 Dates, tenors, phone numbers and ID digits are masked before this runs, so "15号", "12期"
 and "后四位1234" yield no amount.
@@ -80,6 +81,8 @@ _MEASURE_AFTER = re.compile(
 _APPROXIMATE_AFTER = re.compile(r"\s*[多余](?![少十百千万亿拾佰仟萬億kKwW])")
 """多/余 after a number: "three thousand and more", read as the lower bound ("三千多")."""
 _ABOUT_AFTER = re.compile(r"\s*来")
+_REPAY_AFTER = re.compile(r"[还交付补]")
+"""A repaying verb after 来: "挤出两百来还" is 200 to repay."""
 """来 after a number: "about" ("两千来块")."""
 _CURRENCY_AFTER = re.compile(r"\s*[块元钱]")
 _ROUND_AMOUNT = 100
@@ -87,7 +90,7 @@ _ROUND_AMOUNT = 100
 _VAGUE_BEFORE = "几"
 """几 before a magnitude is "some": "几十块", "好几千" are no amount."""
 _NOT_MONEY_BEFORE = re.compile(r"(?:拨打?|致电|热线|电话|号码|投诉到?|举报到?)\s*$")
-_NOT_MONEY_AFTER = re.compile(r"\s*(?:热线|电话|投诉|举报)")
+_NOT_MONEY_AFTER = re.compile(r"\s*(?:去|来)?(?:热线|电话|投诉|举报)")
 _DA_BEFORE = re.compile(r"打\s*$")
 _TRANSFER_BEFORE = re.compile(r"给\s*(?:你们?|您)?\s*打\s*$")
 _TRANSFER_AFTER = re.compile(r"\s*(?:过去|过来|给|到|进|回)")
@@ -234,7 +237,9 @@ def _approximate_end(number: str, text: str, end: int) -> int | None:
     value = parse_number(number)
     if value is None or value < _ROUND_AMOUNT:
         return None
-    if approximate.group().strip() == "来" and not _ends_phrase(text, approximate.end()):
+    if approximate.group().strip() == "来" and not (
+        _ends_phrase(text, approximate.end()) or _REPAY_AFTER.match(text, approximate.end())
+    ):
         return None
     return approximate.end()
 

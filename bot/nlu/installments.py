@@ -16,7 +16,9 @@ N个月 ("24个月")                          a tenor when the message is about 
                                          还, 月供, 每月, 按月, 付, 缴, 交, or a plan: 方案,
                                          计划 - "按18个月做个方案") or is only the tenor
                                          ("24个月吧"); never when it reads as elapsed time:
-                                         after 逾期/拖/欠/已经/了/有 or before 前/后/了/没/未/多;
+                                         after 逾期/超过/拖/欠/已经/了/有 or a wait
+                                         (宽限/延期/推迟/缓/晚/等), or before
+                                         前/后/了/没/未/多;
                                          never "一个月" ("per month": "一个月能还一千")
 半年 N年 N年半 ("两年", "五年")            6 / 12N / 12N+6, only when the message is about
                                          repaying by installments (分, 还, 月供, 每月, 按月,
@@ -82,7 +84,9 @@ _ENGLISH_ELAPSED_AFTER = re.compile(
     r"^\s*(?:ago|overdue|late|behind|past\s+due|already|old|now|without)\b", re.IGNORECASE
 )
 _CLAUSE_END = re.compile(r".*[,.;!?，。；！？]", re.DOTALL)
-_ELAPSED_BEFORE = re.compile(r"(?:逾期|超期|拖|欠|已经|失业|住院|了|有|过去)\s*$")
+_ELAPSED_BEFORE = re.compile(
+    r"(?:逾期|超期|超过|拖|欠|已经|失业|住院|了|有|过去|宽限|延期|延后|推迟|缓|晚|再等|等)\s*$"
+)
 _ELAPSED_AFTER = re.compile(r"^\s*(?:以前|之前|前|以后|之后|后|了|没|未|多|来)")
 _FILLER = frozenset(
     "那就吧呢啊吗呀嘛哦嗯额呃行好可以的我想要能不能先这样呗看成么是最多少至个" + MASK_CHAR

@@ -240,7 +240,6 @@ def test_finds_amount_in_edge_cases(text, span, value):
         "二十来岁",
         "二十来",
         "五百来着",
-        "五百来还",
     ],
 )
 def test_no_amount_in_edge_cases(text):

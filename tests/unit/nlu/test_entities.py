@@ -366,3 +366,18 @@ def test_read_out_phone_keeps_original_offsets():
 def test_about_amount_span_is_the_number():
     (entity,) = extract_entities("我现在每个月就只能拿出五百来 多了真没有", MON)
     assert (entity["entity"], entity["value"], entity["text"]) == ("amount", 500, "五百")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("听说逾期超过三个月就算恶意透支了？", []),  # time overdue, not a tenor
+        ("现在手头交关紧 宽限两个月好伐", []),  # a wait, not a tenor
+        ("一个月能挤出两百来还", [("amount", 200)]),
+        ("阿拉要到12378去举报侬", []),  # the regulator's hotline, not money
+        ("分两个月还", [("installments", 2)]),
+    ],
+)
+def test_waits_overdue_time_and_hotlines_are_not_plans_or_money(text, expected):
+    found = [(e["entity"], e["value"]) for e in extract_entities(text, dt.date(2026, 11, 30))]
+    assert found == expected
