@@ -148,7 +148,9 @@ def _read(text: str, found: re.Match[str]) -> Match | None:
     ):
         return None
     if not has_currency and (
-        _is_chat_slang(text, start, end, number) or _is_festival(text, start, end, number)
+        _is_chat_slang(text, start, end, number)
+        or _is_festival(text, start, end, number)
+        or _is_insult(text, start, number)
     ):
         return None
     if not (has_currency or _is_bare_amount(number, text, end)):
@@ -200,6 +202,14 @@ def _is_service_number(text: str, start: int, end: int, number: str, has_currenc
         text, end
     )
     return bool(_SERVICE_NUMBER.fullmatch(number)) and not sends_money
+
+
+_INSULT_BEFORE = re.compile(r"(?:个|是|像|真|这|那|你)\s*$")
+
+
+def _is_insult(text: str, start: int, number: str) -> bool:
+    """The insult 二百五 (a fool) after 个/是/像/你: "你个二百五"; "还二百五" stays money."""
+    return number == "二百五" and bool(_INSULT_BEFORE.search(text[max(0, start - 2) : start]))
 
 
 def _is_bare_amount(number: str, text: str, end: int) -> bool:

@@ -244,3 +244,13 @@ def test_finds_amount_in_edge_cases(text, span, value):
 )
 def test_no_amount_in_edge_cases(text):
     assert amounts(text) == []
+
+
+@pytest.mark.parametrize("text", ["你个二百五", "你是二百五吧", "真是个二百五"])
+def test_the_insult_erbaiwu_is_not_money(text):
+    assert find_amounts(text) == []
+
+
+@pytest.mark.parametrize("text", ["我能还二百五", "先还二百五块"])
+def test_erbaiwu_paid_is_money(text):
+    assert [m.value for m in find_amounts(text)] == [Decimal(250)]
