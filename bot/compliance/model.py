@@ -43,31 +43,16 @@ class Prediction:
 class LinearModel:
     """TF-IDF features and a linear multinomial classifier, scored with numpy."""
 
-    def __init__(
-        self,
-        vocabulary: list[str],
-        idf: np.ndarray,
-        coef: np.ndarray,
-        intercept: np.ndarray,
-        classes: list[str],
-        threshold: float,
-        fingerprint: str = "",
-        sublinear_tf: bool = True,
-    ) -> None:
-        """Build a model from its arrays.
+    def __init__(self, scorer: TfidfLogistic, threshold: float, fingerprint: str = "") -> None:
+        """Build a model from its fitted scorer.
 
         Args:
-            vocabulary: N-gram per feature column.
-            idf: Inverse document frequency per column, shape (V,).
-            coef: Coefficients, shape (K, V) (K classes).
-            intercept: Intercepts, shape (K,).
-            classes: Class label per row of ``coef`` (one is ``ok``).
+            scorer: The TF-IDF vocabulary and coefficients (one class is ``ok``).
             threshold: A sentence is violating when P(ok) < threshold.
             fingerprint: Hash of the training data and feature version.
-            sublinear_tf: Whether term frequency was 1 + log(tf) in training.
         """
-        self.scorer = TfidfLogistic(vocabulary, idf, coef, intercept, classes, sublinear_tf)
-        self.classes = self.scorer.classes
+        self.scorer = scorer
+        self.classes = scorer.classes
         self.threshold = float(threshold)
         self.fingerprint = fingerprint
         self.ok_column = self.classes.index(rules.OK_LABEL)
@@ -106,16 +91,10 @@ class LinearModel:
         """
         try:
             with np.load(path, allow_pickle=False) as arrays:
-                scorer = TfidfLogistic.from_arrays(arrays)
                 return cls(
-                    vocabulary=scorer.vocabulary,
-                    idf=scorer.idf,
-                    coef=scorer.weights.T,
-                    intercept=scorer.intercept,
-                    classes=scorer.classes,
+                    TfidfLogistic.from_arrays(arrays),
                     threshold=float(arrays["threshold"]),
                     fingerprint=str(arrays["fingerprint"]),
-                    sublinear_tf=scorer.sublinear_tf,
                 )
         except (OSError, KeyError, ValueError) as error:
             raise GuardModelError(f"cannot read guard model {path}: {error}") from error

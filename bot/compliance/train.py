@@ -23,6 +23,7 @@ import numpy as np
 from bot.compliance import dataset, features, paths, patterns, rules
 from bot.compliance.model import LinearModel
 from bot.compliance.text import normalize
+from bot.textclf import TfidfLogistic
 
 logger = logging.getLogger(__name__)
 
@@ -170,12 +171,11 @@ def build_model(train_dir: Path = paths.TRAIN_DIR) -> LinearModel:
         stats["recall"],
         stats["false_alarm"],
     )
+    scorer = TfidfLogistic(
+        vocabulary, vectorizer.idf_, classifier.coef_, classifier.intercept_, classifier.classes_
+    )
     return LinearModel(
-        vocabulary=vocabulary,
-        idf=vectorizer.idf_,
-        coef=classifier.coef_,
-        intercept=classifier.intercept_,
-        classes=[str(label) for label in classifier.classes_],
+        scorer,
         threshold=threshold,
         fingerprint=training_fingerprint(train_dir),
     )

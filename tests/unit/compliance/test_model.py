@@ -5,19 +5,20 @@ import pytest
 
 from bot.compliance import dataset, train
 from bot.compliance.model import GuardModelError, LinearModel
+from bot.textclf import TfidfLogistic
 
 
 def test_numpy_scoring_matches_scikit_learn(tiny_dataset: Path) -> None:
     texts, labels = train.training_set(dataset.load_dir(tiny_dataset))
     vectorizer, classifier = train._fit(texts, labels)
-    model = LinearModel(
-        vocabulary=vectorizer.get_feature_names_out().tolist(),
-        idf=vectorizer.idf_,
-        coef=classifier.coef_,
-        intercept=classifier.intercept_,
-        classes=list(classifier.classes_),
-        threshold=0.5,
+    scorer = TfidfLogistic(
+        vectorizer.get_feature_names_out().tolist(),
+        vectorizer.idf_,
+        classifier.coef_,
+        classifier.intercept_,
+        list(classifier.classes_),
     )
+    model = LinearModel(scorer, threshold=0.5)
     probes = [*texts, "完全没见过的句子", "", "you will be arrested", "老赖老赖老赖"]
     expected = classifier.predict_proba(vectorizer.transform(probes))
     actual = np.array([model.probabilities(text) for text in probes])
