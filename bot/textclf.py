@@ -17,6 +17,19 @@ import numpy as np
 ARRAY_NAMES = ("vocabulary", "idf", "coef", "intercept", "classes", "sublinear_tf")
 
 
+def char_ngrams(framed: str, min_n: int, max_n: int) -> list[str]:
+    """Every character n-gram (min_n..max_n) of ``framed``, repeated as often as it occurs.
+
+    Grams made only of spaces are skipped; frame the text with spaces so grams see its edges.
+    """
+    return [
+        gram
+        for size in range(min_n, max_n + 1)
+        for start in range(len(framed) - size + 1)
+        if not (gram := framed[start : start + size]).isspace()
+    ]
+
+
 class TfidfLogistic:
     """A fitted TF-IDF vocabulary and linear classifier, scored with numpy."""
 
@@ -45,6 +58,7 @@ class TfidfLogistic:
         self.weights = np.ascontiguousarray(np.asarray(coef, dtype=np.float64).T)
         self.intercept = np.asarray(intercept, dtype=np.float64)
         self.classes = [str(label) for label in classes]
+        self.column_of = {label: row for row, label in enumerate(self.classes)}
         self.sublinear_tf = bool(sublinear_tf)
 
     @classmethod

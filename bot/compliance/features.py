@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.compliance.text import normalize
+from bot.textclf import char_ngrams
 
 #: Bump when the feature function changes: a stored model with another version is stale.
 FEATURE_VERSION = 1
@@ -38,11 +39,4 @@ def analyze(text: str) -> list[str]:
     Returns:
         Every n-gram, repeated as often as it occurs; pure-space grams are skipped.
     """
-    prepared = prepare(text)
-    grams = []
-    for size in range(MIN_N, MAX_N + 1):
-        for start in range(len(prepared) - size + 1):
-            gram = prepared[start : start + size]
-            if not gram.isspace():
-                grams.append(gram)
-    return grams
+    return char_ngrams(prepare(text), MIN_N, MAX_N)

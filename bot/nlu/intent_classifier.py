@@ -43,7 +43,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.entities import ENTITY_TYPES
-from bot.textclf import TfidfLogistic
+from bot.nlu.matches import overlaps
+from bot.textclf import TfidfLogistic, char_ngrams
 
 logger = logging.getLogger(__name__)
 
@@ -57,34 +58,26 @@ def masked_text(text: str, entities: Iterable[dict[str, Any]]) -> str:
 
     Overlapping spans keep the longer one (then phone, id_last4 and date before the others).
     """
-    chosen: list[dict[str, Any]] = []
-    ordered = sorted(
-        (e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) in ENTITY_TYPES),
-        key=lambda e: (
-            -(e[ENTITY_ATTRIBUTE_END] - e[ENTITY_ATTRIBUTE_START]),
-            _MASK_PRIORITY.get(e[ENTITY_ATTRIBUTE_TYPE], len(_MASK_PRIORITY)),
+    spans = sorted(
+        (
+            (e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_END], e[ENTITY_ATTRIBUTE_TYPE])
+            for e in entities
+            if e.get(ENTITY_ATTRIBUTE_TYPE) in ENTITY_TYPES
         ),
+        key=lambda s: (s[0] - s[1], _MASK_PRIORITY.get(s[2], len(_MASK_PRIORITY))),
     )
-    for entity in ordered:
-        start, end = entity[ENTITY_ATTRIBUTE_START], entity[ENTITY_ATTRIBUTE_END]
-        if all(
-            end <= c[ENTITY_ATTRIBUTE_START] or start >= c[ENTITY_ATTRIBUTE_END] for c in chosen
-        ):
-            chosen.append(entity)
-    for entity in sorted(chosen, key=lambda e: -e[ENTITY_ATTRIBUTE_START]):
-        start, end = entity[ENTITY_ATTRIBUTE_START], entity[ENTITY_ATTRIBUTE_END]
-        text = f"{text[:start]} ⟨{entity[ENTITY_ATTRIBUTE_TYPE]}⟩ {text[end:]}"
+    chosen: list[tuple[int, int, str]] = []
+    for start, end, kind in spans:
+        if not any(overlaps((start, end), kept[:2]) for kept in chosen):
+            chosen.append((start, end, kind))
+    for start, end, kind in sorted(chosen, reverse=True):
+        text = f"{text[:start]} ⟨{kind}⟩ {text[end:]}"
     return text.lower()
 
 
-def char_ngrams(text: str, min_n: int = 1, max_n: int = 3) -> list[str]:
+def word_ngrams(text: str, min_n: int = 1, max_n: int = 3) -> list[str]:
     """Character n-grams within each space-separated word, framed by spaces (like ``char_wb``)."""
-    grams: list[str] = []
-    for word in text.split():
-        framed = f" {word} "
-        for size in range(min_n, max_n + 1):
-            grams.extend(framed[i : i + size] for i in range(len(framed) - size + 1))
-    return [gram for gram in grams if not gram.isspace()]
+    return [gram for word in text.split() for gram in char_ngrams(f" {word} ", min_n, max_n)]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -140,7 +133,7 @@ class CharNgramIntentClassifier(GraphComponent, IntentClassifier):
 
     def _grams(self, message: Message) -> list[str]:
         text = masked_text(message.get(TEXT) or "", message.get(ENTITIES) or [])
-        return char_ngrams(text, int(self._config["min_ngram"]), int(self._config["max_ngram"]))
+        return word_ngrams(text, int(self._config["min_ngram"]), int(self._config["max_ngram"]))
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fits the model on the intent examples and stores it.
@@ -198,8 +191,8 @@ class CharNgramIntentClassifier(GraphComponent, IntentClassifier):
             earlier = message.get(INTENT_RANKING_KEY) or []
             if weight and earlier:
                 for entry in earlier:
-                    if entry.get(INTENT_NAME_KEY) in classes:
-                        column = classes.index(entry[INTENT_NAME_KEY])
+                    column = self._scorer.column_of.get(entry.get(INTENT_NAME_KEY))
+                    if column is not None:
                         scores[column] += weight * float(entry[PREDICTED_CONFIDENCE_KEY])
             else:
                 scores = scores / scores.sum()

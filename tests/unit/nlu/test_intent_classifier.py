@@ -5,7 +5,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.intent_classifier import CharNgramIntentClassifier, char_ngrams, masked_text
+from bot.nlu.intent_classifier import CharNgramIntentClassifier, masked_text, word_ngrams
 
 EXAMPLES = {
     "promise_to_pay": ["明天还", "我周五还钱", "月底前一定还上", "发工资就还", "下周一转过去"],
@@ -32,7 +32,7 @@ def test_a_bare_number_that_is_two_entities_is_masked_once_as_the_id():
 
 
 def test_char_ngrams_stay_within_words_and_skip_blank_grams():
-    grams = char_ngrams("还 ok", 1, 2)
+    grams = word_ngrams("还 ok", 1, 2)
     assert " 还" in grams and "还 " in grams and "ok" in grams
     assert "还 o" not in grams and " " not in grams
 
