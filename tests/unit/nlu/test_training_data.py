@@ -3,13 +3,12 @@
 import datetime as dt
 import re
 from collections import defaultdict
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from bot.nlu.entities import extract_entities
-from bot.nlu.evaluate import load_examples
+from bot.nlu.evaluate import load_examples, value_string
 
 ROOT = Path(__file__).resolve().parents[3]
 TODAY = dt.date(2026, 11, 30)  # the reference day of tests/nlu (see its header)
@@ -38,13 +37,9 @@ def _key(text: str) -> str:
 
 
 def _value(entity: str, value: object, *, dates: bool) -> tuple[str, str]:
-    text = str(value)
     if entity == "date" and not dates:
         return (entity, "*")
-    if entity in ("amount", "installments"):
-        number = Decimal(text)
-        text = str(int(number)) if number == number.to_integral() else str(number.normalize())
-    return (entity, text)
+    return (entity, value_string(value))
 
 
 def _disagreements(examples, *, dates: bool) -> list[str]:
