@@ -29,7 +29,15 @@ def turn_from_tracker(tracker: Tracker) -> Turn:
         channel=tracker.get_latest_input_channel() or "rest",
         now=local_now(runtime.policy().time_zone),
         recent_fallbacks=recent_fallbacks(tracker.events),
+        client=_client(latest),
     )
+
+
+def _client(latest: dict[str, Any]) -> str | None:
+    """The client address our REST channel put in the message metadata, if any."""
+    metadata = latest.get("metadata")
+    client = metadata.get("client") if isinstance(metadata, dict) else None
+    return client if isinstance(client, str) and client else None
 
 
 async def run_handler(

@@ -313,6 +313,9 @@ class VerificationAttempt(TimestampedModel):
     success = Column(Boolean, nullable=False)
     during_lock = Column(Boolean, nullable=False, default=False)
     at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
+    # A keyed hash of the client (network address) that made the attempt, never the address
+    # itself: failures are also limited per client and time window.
+    client_key = Column(String(64), nullable=True, index=True)
 
 
 class VerificationLock(TimestampedModel):
@@ -329,6 +332,23 @@ class VerificationLock(TimestampedModel):
     locked_until = Column(UTCDateTime(), nullable=False)
     reason = Column(String(64), nullable=False, default="verification_failures")
     conversation_id = _conversation_id(nullable=True)
+
+
+class ConversationVerification(TimestampedModel):
+    """Who a conversation has verified as: written only by the verification step.
+
+    Debt handlers read the verified customer and account from here, never from what the
+    conversation's slots claim, so a forged or replayed tracker discloses nothing. A row is
+    valid while ``last_active_at`` is within the policy's idle window.
+    """
+
+    __tablename__ = "conversation_verifications"
+
+    conversation_id = Column(String(CONVERSATION_ID_LENGTH), nullable=False, unique=True)
+    customer_id = _fk("customers.id")
+    account_id = _fk("accounts.id", nullable=True)
+    verified_at = Column(UTCDateTime(), nullable=False, default=utcnow)
+    last_active_at = Column(UTCDateTime(), nullable=False, default=utcnow)
 
 
 class Handoff(TimestampedModel):

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select, text
+from sqlalchemy.orm import Session, aliased
 
 from bot.db.masking import mask_phone, mask_text
 from bot.db.models import (
@@ -452,7 +452,58 @@ class ContactPreferenceRepository(_Repository):
 
 
 class VerificationRepository(_Repository):
-    """Verification attempts and locks (the rules live in :mod:`bot.db.verification`)."""
+    """Verification attempts and locks (the rules live in :mod:`bot.db.verification`).
+
+    Counting methods are only exact when the caller has serialised the attempts that compete for
+    the same customer, conversation or client first: :meth:`serialise_attempts` and
+    :meth:`find_customer_for_update` on PostgreSQL, the first write on SQLite.
+    """
+
+    # Advisory-lock key spaces (first argument of ``pg_advisory_xact_lock(int, int)``); taken in
+    # this order, client before conversation, and always before the customer row.
+    CLIENT_LOCK_SPACE = 0x5645_0001
+    CONVERSATION_LOCK_SPACE = 0x5645_0002
+
+    def serialise_attempts(self, *, conversation_id: str, client_key: str | None = None) -> None:
+        """Wait for, then hold until the transaction ends, the client's and conversation's turn.
+
+        On PostgreSQL this takes transaction-level advisory locks
+        (``pg_advisory_xact_lock(space, hashtext(key))``), first for the client (when given),
+        then for the conversation; they are released by commit or rollback. A hash collision
+        only serialises two unrelated keys, it never skips a wait. Other backends need no lock
+        here: SQLite has one writer at a time (see :func:`bot.db.verification.verify_identity`).
+
+        Args:
+            conversation_id: Conversation (Rasa sender id).
+            client_key: Keyed hash of the client, or ``None``.
+        """
+        if self._session.get_bind().dialect.name != "postgresql":
+            return
+        statement = text("SELECT pg_advisory_xact_lock(:space, hashtext(:key))")
+        if client_key is not None:
+            self._session.execute(statement, {"space": self.CLIENT_LOCK_SPACE, "key": client_key})
+        self._session.execute(
+            statement, {"space": self.CONVERSATION_LOCK_SPACE, "key": conversation_id}
+        )
+
+    def find_customer_for_update(self, mobile: str) -> Customer | None:
+        """Return the customer with this mobile number, row-locked until the transaction ends.
+
+        ``SELECT ... FOR NO KEY UPDATE`` on PostgreSQL: concurrent verifications of the same
+        customer wait here, so each one counts the failures the previous ones committed. (The
+        ``NO KEY`` strength still excludes another verification, but not the key-share locks of
+        inserts that merely reference the customer, so it neither blocks them nor deadlocks
+        with a transaction that made one earlier.) SQLite ignores the clause.
+
+        Args:
+            mobile: Normalised mobile number.
+
+        Returns:
+            The customer, or ``None`` when the number matches nobody (nothing is locked).
+        """
+        statement = select(Customer).where(Customer.mobile == mobile)
+        statement = statement.with_for_update(key_share=True)
+        return self._session.scalars(statement).first()
 
     def record_verification_attempt(
         self,
@@ -463,6 +514,7 @@ class VerificationRepository(_Repository):
         customer_id: int | None = None,
         during_lock: bool = False,
         at: dt.datetime | None = None,
+        client_key: str | None = None,
     ) -> VerificationAttempt:
         """Record one identity check; only the masked mobile number is stored.
 
@@ -471,8 +523,10 @@ class VerificationRepository(_Repository):
             mobile: The mobile number the person gave (stored masked).
             success: Whether mobile and ID last four matched.
             customer_id: The customer the mobile belongs to, if any.
-            during_lock: The attempt was refused because a lock was active.
+            during_lock: The attempt was refused because a lock (or the client limit) was
+                active.
             at: When it happened (aware); defaults to now.
+            client_key: Keyed hash of the client's network address, never the address itself.
 
         Returns:
             The new attempt.
@@ -484,8 +538,27 @@ class VerificationRepository(_Repository):
             success=success,
             during_lock=during_lock,
             at=at or utcnow(),
+            client_key=client_key,
         )
         return self._add(attempt)
+
+    def settle_attempt(
+        self, attempt: VerificationAttempt, *, success: bool, during_lock: bool
+    ) -> VerificationAttempt:
+        """Set the outcome of an attempt recorded before it was decided, and flush it.
+
+        Args:
+            attempt: An attempt from :meth:`record_verification_attempt`.
+            success: Whether mobile and ID last four matched.
+            during_lock: The attempt was refused because of a lock or the client limit.
+
+        Returns:
+            The same attempt.
+        """
+        attempt.success = success
+        attempt.during_lock = during_lock
+        self._session.flush()
+        return attempt
 
     def failed_attempts_since(self, customer_id: int, since: dt.datetime) -> int:
         """Count a customer's failed attempts after ``since``, across conversations.
@@ -494,14 +567,93 @@ class VerificationRepository(_Repository):
         """
         return self._count_failures(VerificationAttempt.customer_id == customer_id, since)
 
-    def conversation_failures_since(self, conversation_id: str, since: dt.datetime) -> int:
+    def conversation_failures_since(
+        self, conversation_id: str, since: dt.datetime, *, after_id: int = 0
+    ) -> int:
         """Count a conversation's failed attempts after ``since``, whatever number was given.
 
         Attempts refused during a lock are not counted.
-        """
-        return self._count_failures(VerificationAttempt.conversation_id == conversation_id, since)
 
-    def _count_failures(self, condition: Any, since: dt.datetime) -> int:
+        Args:
+            conversation_id: Conversation (Rasa sender id).
+            since: Count attempts strictly later than this.
+            after_id: Count only attempts recorded after this attempt id (e.g. the last
+                success), in the order attempts were serialised.
+
+        Returns:
+            The number of counted failures.
+        """
+        return self._count_failures(
+            VerificationAttempt.conversation_id == conversation_id, since, after_id
+        )
+
+    def plausible_customer_failures_since(
+        self,
+        customer_id: int,
+        since: dt.datetime,
+        *,
+        after_id: int = 0,
+        client_since: dt.datetime,
+    ) -> int:
+        """Count a customer's failures that could plausibly be the borrower's own.
+
+        A failure is plausible when it carries no client key, or when its client made no other
+        counted failure after ``client_since`` with a different number (another customer's or
+        one that matched nobody): a client probing several numbers is not the borrower.
+
+        Args:
+            customer_id: The customer.
+            since: Count attempts strictly later than this.
+            after_id: Count only attempts recorded after this attempt id.
+            client_since: Start of the client window looked at for other numbers.
+
+        Returns:
+            The number of plausible counted failures, across conversations.
+        """
+        other = aliased(VerificationAttempt)
+        other_number = (
+            select(other.id)
+            .where(
+                other.client_key == VerificationAttempt.client_key,
+                other.success.is_(False),
+                other.during_lock.is_(False),
+                other.at > client_since,
+                or_(other.customer_id.is_(None), other.customer_id != customer_id),
+            )
+            .exists()
+        )
+        condition = (VerificationAttempt.customer_id == customer_id) & or_(
+            VerificationAttempt.client_key.is_(None), ~other_number
+        )
+        return self._count_failures(condition, since, after_id)
+
+    def client_failure_times(
+        self, client_key: str, since: dt.datetime, *, limit: int | None = None
+    ) -> list[dt.datetime]:
+        """Return when a client's counted failures after ``since`` happened, latest first.
+
+        Args:
+            client_key: Keyed hash of the client.
+            since: Look at attempts strictly later than this.
+            limit: Return at most this many (the latest).
+
+        Returns:
+            The times, across conversations and numbers (refused attempts excluded).
+        """
+        statement = (
+            select(VerificationAttempt.at)
+            .where(
+                VerificationAttempt.client_key == client_key,
+                VerificationAttempt.success.is_(False),
+                VerificationAttempt.during_lock.is_(False),
+                VerificationAttempt.at > since,
+            )
+            .order_by(VerificationAttempt.at.desc(), VerificationAttempt.id.desc())
+            .limit(limit)
+        )
+        return list(self._session.scalars(statement))
+
+    def _count_failures(self, condition: Any, since: dt.datetime, after_id: int = 0) -> int:
         statement = (
             select(func.count())
             .select_from(VerificationAttempt)
@@ -510,6 +662,7 @@ class VerificationRepository(_Repository):
                 VerificationAttempt.success.is_(False),
                 VerificationAttempt.during_lock.is_(False),
                 VerificationAttempt.at > since,
+                VerificationAttempt.id > after_id,
             )
         )
         return self._session.execute(statement).scalar_one()
@@ -529,6 +682,23 @@ class VerificationRepository(_Repository):
         if conversation_id is not None:
             statement = statement.where(VerificationAttempt.conversation_id == conversation_id)
         return self._session.scalars(statement).first()
+
+    def last_success_id(
+        self, *, customer_id: int | None = None, conversation_id: str | None = None
+    ) -> int:
+        """Return the id of the customer's and/or conversation's last success (0 if none).
+
+        Ids follow the order in which serialised attempts were recorded, which the clock of a
+        concurrent caller need not (a slower turn may carry an earlier ``now``).
+        """
+        statement = select(func.max(VerificationAttempt.id)).where(
+            VerificationAttempt.success.is_(True)
+        )
+        if customer_id is not None:
+            statement = statement.where(VerificationAttempt.customer_id == customer_id)
+        if conversation_id is not None:
+            statement = statement.where(VerificationAttempt.conversation_id == conversation_id)
+        return self._session.execute(statement).scalar_one() or 0
 
     def attempts_for_conversation(self, conversation_id: str) -> list[VerificationAttempt]:
         """Return a conversation's attempts in order."""

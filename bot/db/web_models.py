@@ -41,6 +41,9 @@ class StaffUser(TimestampedModel):
     role = Column(_enum(StaffRole, "staff_role"), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
     last_login_at = Column(UTCDateTime(), nullable=True)
+    # Bumped on logout-everywhere and password reset: a session cookie carrying an older
+    # version is no longer valid.
+    session_version = Column(Integer, nullable=False, default=1, server_default="1")
 
 
 class ConversationReview(TimestampedModel):

@@ -130,20 +130,23 @@ def verify_first(turn: Turn, ctx: Context) -> Outcome:
 
 def check_identity(turn: Turn, ctx: Context, mobile: str, id_last4: str) -> Outcome:
     """Verify mobile + ID last four (called by the verification form's validation)."""
-    result = ctx.store.verify(turn.conversation_id, mobile, id_last4, turn.now)
+    result = ctx.store.verify(turn.conversation_id, mobile, id_last4, turn.now, turn.client)
     out = Outcome()
     if result.status == VERIFIED:
+        # The identifiers have done their work: they do not stay in the tracker.
         out.slots.update(
             {
                 VERIFICATION: VERIFIED,
                 "customer_id": result.customer_id,
                 "account_id": result.account_id,
+                "mobile": None,
+                "id_last4": None,
             }
         )
     elif result.status == LOCKED:
         out.slots[VERIFICATION] = LOCKED
     else:
-        out.say("verification.mismatch", attempts_left=result.attempts_left)
+        out.say("verification.mismatch")
         out.slots.update({"mobile": None, "id_last4": None, VERIFICATION: UNVERIFIED})
     return out
 
@@ -540,7 +543,11 @@ def fallback(turn: Turn, ctx: Context) -> Outcome:
 
 
 def opening(turn: Turn, ctx: Context) -> Outcome:
-    """First message of a session: who we are, automated, recorded."""
+    """First message of a session: who we are, automated, recorded.
+
+    A new session verifies again: the server forgets this conversation's verification.
+    """
+    ctx.store.forget_verification(turn.conversation_id)
     return Outcome().say("opening.disclosure", institution=ctx.policy.institution.name)
 
 

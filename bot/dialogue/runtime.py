@@ -5,18 +5,24 @@ Process-wide resources (policy, database engine) are created on first use, never
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.db.demo import main as prepare_database
-from bot.db.settings import make_engine, make_session_factory, session_scope
+from sqlalchemy.orm import Session
+
+from bot.db.conversation_state import verified_party
+from bot.db.migrate import upgrade_head
+from bot.db.settings import database_url, make_engine, make_session_factory, session_scope
 from bot.dialogue.handlers import Context, Handler
 from bot.dialogue.messages import Composed, compose
+from bot.dialogue.safe_replies import count_failure, safe_messages
 from bot.dialogue.sql_store import SqlStore
-from bot.dialogue.turn import VERIFICATION, VERIFIED, Outcome, Turn
+from bot.dialogue.turn import LOCKED, UNVERIFIED, VERIFICATION, VERIFIED, Outcome, Turn
 from bot.policy.config import Policy, load_policy
 from bot.scripts import RenderedMessage
 
@@ -38,15 +44,27 @@ def policy() -> Policy:
     return load_policy()
 
 
-@functools.lru_cache(maxsize=1)
+_factory_lock = threading.Lock()
+
+
 def session_factory() -> Any:
     """The session factory bound to DATABASE_URL, created once per process.
 
-    On first use the schema is migrated to head and, if the database is empty, the demo
-    accounts are loaded: a fresh action server works without a separate setup step.
+    On first use the schema is migrated to head (under a lock: the first turns of a fresh
+    server arrive together). Demo accounts are never loaded here: they come only on request
+    (``make db``), never into a production database.
     """
-    prepare_database()
+    with _factory_lock:
+        return _session_factory()
+
+
+@functools.lru_cache(maxsize=1)
+def _session_factory() -> Any:
+    upgrade_head(database_url())
     return make_session_factory(make_engine())
+
+
+session_factory.cache_clear = _session_factory.cache_clear  # type: ignore[attr-defined]
 
 
 def guard_rules(text: str, context: Any) -> list[str]:
@@ -77,19 +95,84 @@ def guard_context(turn: Turn, outcome: Outcome) -> Any:
     )
 
 
+# Slots that say who the conversation is: never trusted from the tracker, always from the server.
+IDENTITY_SLOTS = (VERIFICATION, "customer_id", "account_id")
+
+
+def server_identity(session: Session, turn: Turn, rules: Policy) -> dict[str, Any]:
+    """The identity slots as the server knows them (rule ``right-party``).
+
+    Verified only while our database holds a live verification for this conversation,
+    written by the verification step; a tracker that claims more (a forged or replayed
+    ``verification=verified, account_id=...``) is overruled. A locked state is kept as
+    claimed: it only ever withholds, and the lock itself lives in the database.
+    """
+    party = verified_party(session, turn.conversation_id, turn.now, rules.verification.idle)
+    if party is not None:
+        return {
+            VERIFICATION: VERIFIED,
+            "customer_id": party.customer_id,
+            "account_id": party.account_id,
+        }
+    claimed = turn.slots.get(VERIFICATION)
+    return {
+        VERIFICATION: LOCKED if claimed == LOCKED else UNVERIFIED,
+        "customer_id": None,
+        "account_id": None,
+    }
+
+
+def corrections(claimed: Mapping[str, Any], truth: Mapping[str, Any]) -> dict[str, Any]:
+    """Slot events that bring the tracker back in line with the server."""
+    return {name: value for name, value in truth.items() if claimed.get(name) != value}
+
+
 def execute(
     handler: Handler | Callable[[Turn, Context], Outcome],
     turn: Turn,
     guard: Callable[[str, Any], list[str]] | None = guard_rules,
 ) -> Result:
-    """Run ``handler`` in one transaction and return guarded messages and slot updates."""
+    """Run ``handler`` in one transaction and return guarded messages and slot updates.
+
+    Any failure (database, guard, handler) is logged, counted and answered with an approved
+    safe reply (the caring reply for a message in distress); nothing already stored is lost,
+    since the turn's transaction is rolled back as a whole.
+    """
+    try:
+        return _execute(handler, turn, guard)
+    except Exception:
+        logger.exception(
+            "turn failed in conversation %s (%s); safe reply sent",
+            turn.conversation_id,
+            getattr(handler, "__name__", "handler"),
+        )
+        count_failure("action")
+        opening = getattr(handler, "__name__", "") == "opening"
+        messages = safe_messages(
+            turn.text, turn.conversation_id, turn.intent, opening=opening, policy=policy()
+        )
+        return Result(messages, {}, False)
+
+
+def _execute(
+    handler: Handler | Callable[[Turn, Context], Outcome],
+    turn: Turn,
+    guard: Callable[[str, Any], list[str]] | None,
+) -> Result:
     with session_scope(session_factory()) as session:
         rules = policy()
-        store = SqlStore(session, rules.verification.max_failures, rules.verification.lock_hours)
+        truth = server_identity(session, turn, rules)
+        fixes = corrections(turn.slots, truth)
+        turn = dataclasses.replace(turn, slots={**turn.slots, **truth})
+        store = SqlStore(session, rules.verification)
         outcome = handler(turn, Context(store=store, policy=rules))
         context = guard_context(turn, outcome) if guard else None
         composed: Composed = compose(
-            outcome.replies, seed=turn.conversation_id, guard=guard, guard_context=context
+            outcome.replies,
+            seed=turn.conversation_id,
+            guard=guard,
+            guard_context=context,
+            verified=is_verified(turn, outcome),
         )
         for blocked in composed.blocked:
             store.record_compliance_event(
@@ -97,4 +180,4 @@ def execute(
             )
         if composed.blocked:
             store.record_handoff(turn.conversation_id, None, None, "compliance", "normal")
-    return Result(composed.messages, outcome.slots, outcome.end_form)
+    return Result(composed.messages, {**fixes, **outcome.slots}, outcome.end_form)

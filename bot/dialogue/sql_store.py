@@ -7,10 +7,12 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from bot.db.conversation_state import forget_verification
 from bot.db.masking import mask_text
 from bot.db.repositories import NotFoundError, Repositories
-from bot.db.verification import verify_identity
+from bot.db.verification import client_key, verify_identity
 from bot.dialogue.store import AccountView, Verification
+from bot.policy.config import VerificationPolicy
 from bot.policy.figures import AccountFigures
 from bot.policy.plans import PlanQuote
 
@@ -26,28 +28,41 @@ def contact_channel(rasa_channel: str) -> str:
 class SqlStore:
     """Storage for one turn; the caller owns (and commits) the session."""
 
-    def __init__(self, session: Session, max_failures: int = 3, lock_hours: int = 24) -> None:
+    def __init__(self, session: Session, rules: VerificationPolicy | None = None) -> None:
         self.repos = Repositories(session)
         self.session = session
-        self.max_failures = max_failures
-        self.lock_hours = lock_hours
+        self.rules = rules or VerificationPolicy(max_failures=3, lock_hours=24)
 
     def verify(
-        self, conversation_id: str, mobile: str, id_last4: str, now: dt.datetime
+        self,
+        conversation_id: str,
+        mobile: str,
+        id_last4: str,
+        now: dt.datetime,
+        client: str | None = None,
     ) -> Verification:
-        """Check identity, record the attempt, lock after too many failures."""
+        """Check identity, record the attempt, lock after too many failures.
+
+        ``client`` is the borrower's network address as the channel saw it; only its keyed
+        hash is stored, to limit failures per client across conversations.
+        """
         result = verify_identity(
             self.session,
             conversation_id,
             mobile,
             id_last4,
             now,
-            max_failures=self.max_failures,
-            lock_hours=self.lock_hours,
+            max_failures=self.rules.max_failures,
+            lock_hours=self.rules.lock_hours,
+            client_key=client_key(client) if client else None,
+            client_max_failures=self.rules.client_max_failures,
+            client_window_hours=self.rules.client_window_hours,
         )
-        return Verification(
-            result.status, result.customer_id, result.account_id, result.attempts_left
-        )
+        return Verification(result.status, result.customer_id, result.account_id)
+
+    def forget_verification(self, conversation_id: str) -> None:
+        """Forget who the conversation verified as (a new session verifies again)."""
+        forget_verification(self.session, conversation_id)
 
     def account(self, account_id: int) -> AccountView:
         """Load an account's ledger figures."""

@@ -22,7 +22,6 @@ class Verification:
     status: str  # "verified" | "mismatch" | "locked"
     customer_id: int | None = None
     account_id: int | None = None
-    attempts_left: int = 0
 
 
 @dataclass(frozen=True)
@@ -40,9 +39,17 @@ class Store(Protocol):
     """Storage operations of a conversation; implementations never commit on their own."""
 
     def verify(
-        self, conversation_id: str, mobile: str, id_last4: str, now: dt.datetime
+        self,
+        conversation_id: str,
+        mobile: str,
+        id_last4: str,
+        now: dt.datetime,
+        client: str | None = None,
     ) -> Verification:
         """Check identity, record the attempt, lock after too many failures."""
+
+    def forget_verification(self, conversation_id: str) -> None:
+        """Forget who the conversation verified as (a new session verifies again)."""
 
     def account(self, account_id: int) -> AccountView:
         """Load an account's ledger figures."""

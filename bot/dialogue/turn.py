@@ -26,6 +26,8 @@ class Turn:
     channel: str = "rest"
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
     recent_fallbacks: int = 0
+    # The borrower's network address as the channel saw it (for per-client verification limits).
+    client: str | None = None
 
     @property
     def today(self) -> dt.date:

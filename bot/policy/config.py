@@ -161,10 +161,22 @@ class VerificationPolicy:
     Attributes:
         max_failures: Failed attempts before disclosure is locked.
         lock_hours: Length of the lock in hours.
+        idle_minutes: A verified conversation without a turn for this long must verify again.
+        client_max_failures: Failed attempts one client (network address) may make across
+            conversations within ``client_window_hours`` before it is refused.
+        client_window_hours: The window of ``client_max_failures``.
     """
 
     max_failures: int
     lock_hours: int
+    idle_minutes: int = 15
+    client_max_failures: int = 5
+    client_window_hours: int = 24
+
+    @property
+    def idle(self) -> timedelta:
+        """How long a verification lasts without a turn."""
+        return timedelta(minutes=self.idle_minutes)
 
     @property
     def lock_duration(self) -> timedelta:
@@ -467,11 +479,15 @@ def _waiver(value: Any, where: str) -> FeeWaiverPolicy:
 
 
 def _verification(value: Any, where: str) -> VerificationPolicy:
-    section = _mapping(value, where, ("max_failures", "lock_hours"))
-    return VerificationPolicy(
-        max_failures=_whole(section["max_failures"], _join(where, "max_failures"), 1),
-        lock_hours=_whole(section["lock_hours"], _join(where, "lock_hours"), 1),
+    keys = (
+        "max_failures",
+        "lock_hours",
+        "idle_minutes",
+        "client_max_failures",
+        "client_window_hours",
     )
+    section = _mapping(value, where, keys)
+    return VerificationPolicy(**{key: _whole(section[key], _join(where, key), 1) for key in keys})
 
 
 def _time_zone(value: Any, where: str) -> str:

@@ -3,7 +3,8 @@
 Sources (compliance rule "amounts-from-ledger"): ``ledger`` (the account in the database),
 ``policy`` (policy.yml), ``calculator`` (bot.policy arithmetic on ledger and policy),
 ``conversation`` (what the borrower said, validated: their offer, a promised date and amount),
-``library`` (other approved scripts rendered inline), ``verification`` (the attempt counter).
+``library`` (other approved scripts rendered inline), ``limits`` (the input limits of
+:mod:`bot.inbound`).
 A script may only use placeholders listed here.
 """
 
@@ -49,7 +50,7 @@ PLACEHOLDERS: dict[str, Placeholder] = {
     "offer": Placeholder("conversation", "800.00", debt_fact=True),
     "amount": Placeholder("conversation", "1,258.00", debt_fact=True),
     "date": Placeholder("conversation", "2026年12月1日", debt_fact=True),
-    "attempts_left": Placeholder("verification", "2"),
+    "max_chars": Placeholder("limits", "500"),
 }
 
 

@@ -18,6 +18,7 @@ EXPECTED_TABLES = {
     "contact_preferences",
     "verification_attempts",
     "verification_locks",
+    "conversation_verifications",
     "handoffs",
     "conversation_outcomes",
     "compliance_events",

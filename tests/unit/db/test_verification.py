@@ -1,13 +1,27 @@
+import dataclasses
 import datetime as dt
+import logging
+import re
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.db import verification
 from bot.db.demo import seed_demo
-from bot.db.models import AccountStatus, VerificationAttempt, VerificationLock
+from bot.db.models import (
+    AccountStatus,
+    ConversationVerification,
+    VerificationAttempt,
+    VerificationLock,
+)
 from bot.db.repositories import Repositories
-from bot.db.verification import normalize_mobile, verify_identity
+from bot.db.verification import (
+    VerificationResult,
+    client_key,
+    normalize_mobile,
+    verify_identity,
+)
 
 from .conftest import NOW
 
@@ -35,7 +49,6 @@ def test_correct_data_verifies_and_names_the_account(session: Session, repos: Re
     assert result.status == "verified"
     assert result.customer_id == customer.id
     assert result.account_id == repos.accounts.for_customer(customer.id)[0].id
-    assert result.attempts_left == 3
     assert result.locked_until is None
 
 
@@ -54,12 +67,11 @@ def test_normalize_mobile() -> None:
     assert normalize_mobile("138 0000 1111") == "13800001111"
 
 
-def test_mismatch_counts_down_and_discloses_nothing(session: Session, repos: Repositories) -> None:
+def test_mismatch_discloses_nothing(session: Session, repos: Repositories) -> None:
     first = _verify(session, "c1", ZHANG_MOBILE, "0000", NOW)
     second = _verify(session, "c1", ZHANG_MOBILE, "9999", NOW + HOUR)
-    assert (first.status, first.attempts_left) == ("mismatch", 2)
-    assert (second.status, second.attempts_left) == ("mismatch", 1)
-    assert first.customer_id is None and first.account_id is None
+    assert first == second == VerificationResult("mismatch", None, None, None)
+    assert "attempts_left" not in {field.name for field in dataclasses.fields(first)}
 
 
 def test_three_failures_across_two_conversations_lock_for_24_hours(
@@ -71,7 +83,6 @@ def test_three_failures_across_two_conversations_lock_for_24_hours(
 
     customer = repos.customers.find_by_mobile(ZHANG_MOBILE)
     assert third.status == "locked"
-    assert third.attempts_left == 0
     assert third.locked_until == NOW + 26 * HOUR
     lock = repos.verification.active_lock(customer.id, NOW + 3 * HOUR)
     assert lock is not None and lock.conversation_id == "c2"
@@ -110,14 +121,16 @@ def test_after_expiry_old_failures_do_not_count(session: Session, repos: Reposit
     for i in range(5):
         _verify(session, "c2", ZHANG_MOBILE, "0000", NOW + (3 + i) * HOUR)
     after = _verify(session, "c3", ZHANG_MOBILE, "0000", NOW + 27 * HOUR)
-    assert (after.status, after.attempts_left) == ("mismatch", 2)
+    assert after.status == "mismatch"
+    assert _verify(session, "c3", ZHANG_MOBILE, "0000", NOW + 28 * HOUR).status == "mismatch"
 
 
 def test_failures_outside_the_window_do_not_count(session: Session, repos: Repositories) -> None:
     _verify(session, "c1", ZHANG_MOBILE, "0000", NOW)
     _verify(session, "c2", ZHANG_MOBILE, "0000", NOW + 23 * HOUR)
     third = _verify(session, "c3", ZHANG_MOBILE, "0000", NOW + 25 * HOUR)
-    assert (third.status, third.attempts_left) == ("mismatch", 1)
+    assert third.status == "mismatch"
+    assert _verify(session, "c4", ZHANG_MOBILE, "0000", NOW + 26 * HOUR).status == "locked"
 
 
 def test_success_resets_the_count(session: Session, repos: Repositories) -> None:
@@ -125,7 +138,8 @@ def test_success_resets_the_count(session: Session, repos: Repositories) -> None
     _verify(session, "c1", ZHANG_MOBILE, "0000", NOW + HOUR)
     assert _verify(session, "c1", ZHANG_MOBILE, ZHANG_ID, NOW + 2 * HOUR).status == "verified"
     later = _verify(session, "c2", ZHANG_MOBILE, "0000", NOW + 3 * HOUR)
-    assert (later.status, later.attempts_left) == ("mismatch", 2)
+    assert later.status == "mismatch"
+    assert _verify(session, "c3", ZHANG_MOBILE, "0000", NOW + 4 * HOUR).status == "mismatch"
 
 
 def test_one_customer_lock_does_not_lock_another_customer(
@@ -148,7 +162,7 @@ def test_unknown_mobile_failures_lock_only_the_conversation(
     session: Session, repos: Repositories
 ) -> None:
     first = _verify(session, "c1", "13600000000", "1234", NOW)
-    assert (first.status, first.attempts_left, first.customer_id) == ("mismatch", 2, None)
+    assert (first.status, first.customer_id) == ("mismatch", None)
     _verify(session, "c1", "13600000001", "1234", NOW + HOUR)
     third = _verify(session, "c1", "13600000002", "1234", NOW + 2 * HOUR)
     assert third.status == "locked"
@@ -167,7 +181,7 @@ def test_mixed_failures_in_one_conversation_count_together(
 ) -> None:
     _verify(session, "c1", ZHANG_MOBILE, "0000", NOW)
     second = _verify(session, "c1", "13600000000", "0000", NOW + HOUR)
-    assert second.attempts_left == 1
+    assert second.status == "mismatch"
     third = _verify(session, "c1", "13600000001", "0000", NOW + 2 * HOUR)
     assert third.status == "locked"
     # Zhang had one failure only: not locked in other conversations.
@@ -206,3 +220,215 @@ def test_verified_account_prefers_an_unsettled_account(
 def test_naive_now_is_refused(session: Session, repos: Repositories) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         verify_identity(session, "c1", ZHANG_MOBILE, ZHANG_ID, dt.datetime(2025, 1, 1))
+
+
+# --- what the caller learns (issue 9) -------------------------------------------------------
+
+
+def test_unknown_and_debtor_numbers_give_the_same_mismatch(
+    session: Session, repos: Repositories
+) -> None:
+    unknown = _verify(session, "c1", "13600000000", "0000", NOW)
+    debtor = _verify(session, "c2", ZHANG_MOBILE, "0000", NOW)
+    second_unknown = _verify(session, "c1", "13600000000", "0000", NOW + HOUR)
+    second_debtor = _verify(session, "c2", ZHANG_MOBILE, "0000", NOW + HOUR)
+    assert unknown == debtor == second_unknown == second_debtor
+    assert debtor == VerificationResult("mismatch", None, None, None)
+
+
+def test_failures_count_in_the_order_attempts_were_recorded(
+    session: Session, repos: Repositories
+) -> None:
+    """A slower turn may carry an earlier clock: a success resets by order, not by clock."""
+    _verify(session, "c1", ZHANG_MOBILE, "0000", NOW)
+    assert _verify(session, "c1", ZHANG_MOBILE, ZHANG_ID, NOW + 2 * HOUR).status == "verified"
+    late = [_verify(session, "c1", ZHANG_MOBILE, "0000", NOW + HOUR) for _ in range(3)]
+    assert [r.status for r in late] == ["mismatch", "mismatch", "locked"]
+
+
+# --- server-held verification -------------------------------------------------------------
+
+
+def _verifications(session: Session) -> list[tuple[str, int, int | None]]:
+    rows = session.scalars(select(ConversationVerification).order_by(ConversationVerification.id))
+    return [(r.conversation_id, r.customer_id, r.account_id) for r in rows]
+
+
+def test_success_is_remembered_on_the_server(session: Session, repos: Repositories) -> None:
+    result = _verify(session, "c1", ZHANG_MOBILE, ZHANG_ID, NOW)
+    assert _verifications(session) == [("c1", result.customer_id, result.account_id)]
+    row = session.scalars(select(ConversationVerification)).one()
+    assert row.verified_at == NOW and row.last_active_at == NOW
+
+
+def test_mismatch_and_lock_are_not_remembered(session: Session, repos: Repositories) -> None:
+    results = [_verify(session, "c1", ZHANG_MOBILE, "0000", NOW + i * HOUR) for i in range(3)]
+    refused = _verify(session, "c2", ZHANG_MOBILE, ZHANG_ID, NOW + 4 * HOUR)
+    assert [r.status for r in results] == ["mismatch", "mismatch", "locked"]
+    assert refused.status == "locked"
+    assert _verifications(session) == []
+
+
+def test_a_lock_makes_a_verified_conversation_forget_its_verification(
+    session: Session, repos: Repositories
+) -> None:
+    assert _verify(session, "c1", ZHANG_MOBILE, ZHANG_ID, NOW).status == "verified"
+    for i in range(3):
+        last = _verify(session, "c1", f"1360000000{i}", "0000", NOW + (i + 1) * HOUR)
+    assert last.status == "locked"
+    assert _verifications(session) == []
+
+
+# --- per-client limit ---------------------------------------------------------------------
+
+CLIENT, OTHER_CLIENT = "a" * 64, "b" * 64
+
+
+def _from(
+    session: Session,
+    client: str | None,
+    conversation: str,
+    mobile: str,
+    id_last4: str,
+    at: dt.datetime,
+) -> VerificationResult:
+    result = verify_identity(session, conversation, mobile, id_last4, at, client_key=client)
+    session.commit()
+    return result
+
+
+def test_attempts_record_the_client_key(session: Session, repos: Repositories) -> None:
+    _from(session, CLIENT, "c1", ZHANG_MOBILE, "0000", NOW)
+    _from(session, None, "c1", ZHANG_MOBILE, ZHANG_ID, NOW + HOUR)
+    attempts = repos.verification.attempts_for_conversation("c1")
+    assert [a.client_key for a in attempts] == [CLIENT, None]
+
+
+def test_one_client_is_refused_after_five_failures_across_fresh_conversations(
+    session: Session, repos: Repositories
+) -> None:
+    results = [
+        _from(session, CLIENT, f"c{i}", f"1360000000{i}", "0000", NOW + i * HOUR) for i in range(5)
+    ]
+    assert [r.status for r in results] == ["mismatch"] * 4 + ["locked"]
+    assert results[-1].customer_id is None
+    locks = session.scalars(select(VerificationLock)).all()
+    assert [(lk.customer_id, lk.conversation_id, lk.reason) for lk in locks] == [
+        (None, "c4", "client_failures")
+    ]
+    # Refused in a fresh conversation, even with correct data, until the window frees a slot.
+    refused = _from(session, CLIENT, "c-new", ZHANG_MOBILE, ZHANG_ID, NOW + 10 * HOUR)
+    assert refused == VerificationResult("locked", None, None, NOW + 24 * HOUR)
+    assert [
+        (a.success, a.during_lock) for a in repos.verification.attempts_for_conversation("c-new")
+    ] == [(False, True)]
+    # The client limit locked no customer: Zhang verifies from another client, ...
+    assert (
+        _from(session, OTHER_CLIENT, "c-other", ZHANG_MOBILE, ZHANG_ID, NOW + 10 * HOUR).status
+        == "verified"
+    )
+    # ... and the client may try again once its oldest failure has left the window.
+    assert (
+        _from(session, CLIENT, "c-later", ZHANG_MOBILE, ZHANG_ID, NOW + 24 * HOUR).status
+        == "verified"
+    )
+
+
+def test_a_client_probing_numbers_cannot_lock_a_borrower(
+    session: Session, repos: Repositories
+) -> None:
+    _from(session, CLIENT, "c0", "13600000000", "0000", NOW)
+    probes = [
+        _from(session, CLIENT, f"c{i}", ZHANG_MOBILE, f"000{i}", NOW + i * HOUR) for i in (1, 2, 3)
+    ]
+    assert [r.status for r in probes] == ["mismatch"] * 3
+    customer = repos.customers.find_by_mobile(ZHANG_MOBILE)
+    assert repos.verification.active_lock(customer.id, NOW + 4 * HOUR) is None
+    assert (
+        _from(session, OTHER_CLIENT, "c9", ZHANG_MOBILE, ZHANG_ID, NOW + 4 * HOUR).status
+        == "verified"
+    )
+
+
+def test_failures_on_one_number_from_one_client_plausibly_the_borrower_lock_it(
+    session: Session, repos: Repositories
+) -> None:
+    results = [
+        _from(session, CLIENT, f"c{i}", ZHANG_MOBILE, "0000", NOW + i * HOUR) for i in range(3)
+    ]
+    customer = repos.customers.find_by_mobile(ZHANG_MOBILE)
+    assert [r.status for r in results] == ["mismatch", "mismatch", "locked"]
+    assert results[-1].customer_id == customer.id
+    assert (
+        _from(session, OTHER_CLIENT, "c9", ZHANG_MOBILE, ZHANG_ID, NOW + 4 * HOUR).status
+        == "locked"
+    )
+
+
+def test_failures_from_different_clients_add_up_for_a_customer(
+    session: Session, repos: Repositories
+) -> None:
+    clients = [c * 64 for c in "cde"]
+    results = [
+        _from(session, client, f"c{i}", ZHANG_MOBILE, "0000", NOW + i * HOUR)
+        for i, client in enumerate(clients)
+    ]
+    assert [r.status for r in results] == ["mismatch", "mismatch", "locked"]
+
+
+def test_a_success_does_not_refill_the_client_budget(session: Session, repos: Repositories) -> None:
+    for i in range(4):
+        _from(session, CLIENT, f"c{i}", f"1360000000{i}", "0000", NOW + i * HOUR)
+    assert _from(session, CLIENT, "c4", ZHANG_MOBILE, ZHANG_ID, NOW + 4 * HOUR).status == "verified"
+    assert _from(session, CLIENT, "c5", LI_MOBILE, "0000", NOW + 5 * HOUR).status == "locked"
+
+
+def test_client_limit_numbers_are_parameters(session: Session, repos: Repositories) -> None:
+    first = verify_identity(
+        session,
+        "c1",
+        "13600000000",
+        "0000",
+        NOW,
+        client_key=CLIENT,
+        client_max_failures=1,
+        client_window_hours=1,
+    )
+    session.commit()
+    later = verify_identity(
+        session, "c2", ZHANG_MOBILE, ZHANG_ID, NOW + HOUR, client_key=CLIENT, client_max_failures=1
+    )
+    assert (first.status, later.status) == ("locked", "locked")
+    assert later.locked_until == NOW + 24 * HOUR
+
+
+# --- client keys --------------------------------------------------------------------------
+
+
+def test_client_key_is_a_keyed_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLIENT_KEY_SECRET", "one secret")
+    key = client_key("203.0.113.7")
+    assert re.fullmatch(r"[0-9a-f]{64}", key)
+    assert key == client_key(" 203.0.113.7 ")
+    assert key != client_key("203.0.113.8")
+    monkeypatch.setenv("CLIENT_KEY_SECRET", "another secret")
+    assert key != client_key("203.0.113.7")
+
+
+def test_client_key_groups_an_ipv6_subscriber(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLIENT_KEY_SECRET", "s")
+    assert client_key("2001:db8:1:2::1") == client_key("2001:db8:1:2:ffff::9")
+    assert client_key("2001:db8:1:2::1") != client_key("2001:db8:1:3::1")
+    assert client_key("::ffff:203.0.113.7") == client_key("203.0.113.7")
+
+
+def test_client_key_without_a_secret_warns_once_and_is_stable(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv("CLIENT_KEY_SECRET", raising=False)
+    monkeypatch.setattr(verification, "_process_secret", None)
+    with caplog.at_level(logging.WARNING, logger="bot.db.verification"):
+        first, second = client_key("203.0.113.7"), client_key("203.0.113.7")
+    assert first == second
+    warnings = [r for r in caplog.records if "CLIENT_KEY_SECRET" in r.getMessage()]
+    assert len(warnings) == 1
