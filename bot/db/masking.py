@@ -1,31 +1,29 @@
 """PII masking: the one place that decides how phones, ID numbers and card numbers are hidden.
 
 Use these helpers wherever a person reads or exports borrower data (logs, review screens,
-exports, stored guard events). Masking keeps the length and the separators of the original so a
-masked text still reads naturally:
+exports, stored guard events). *What* is PII is decided by :func:`bot.compliance.pii.find_pii`
+(the same finder the compliance guard uses); :func:`mask_text` hides exactly the spans it
+returns. Masking replaces each hidden character by one ``*``, so a masked text has the length
+of the original (entity offsets stay valid) and keeps its separators and full-width digits:
 
-- mobile numbers keep the first 3 and last 4 digits: ``138****1111``;
-- 18-character resident ID numbers keep the first 3 and last 4 characters:
-  ``110***********123X``;
-- card numbers (16-19 digits, optionally in groups of four) keep the first 4 and last 4 digits:
-  ``6217********5678``.
+- card numbers keep the first 4 and last 4 digits: ``6217********5678``,
+  ``6217 **** **** 5678``;
+- resident ID numbers (18 or 15 characters) keep the first 3 and last 4: ``110***********123X``;
+- mobile numbers keep a ``+86``/``86`` prefix, the first 3 and the last 4 digits:
+  ``138****1111``, ``+86 138-****-1111``;
+- landlines keep the area code and the last 4 digits: ``010-****5678``, ``(021)****4321``.
 """
 
 import logging
-import re
+
+from bot.compliance.pii import KIND_CARD, KIND_ID, KIND_LANDLINE, KIND_MOBILE, PiiSpan, find_pii
 
 logger = logging.getLogger(__name__)
 
 MASK_CHAR = "*"
 
-# An 18-character resident ID: 17 digits and a digit or X check character.
-_ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?![\dXx])")
-# A card number: 16-19 contiguous digits, or groups of four separated by one space or hyphen.
-_CARD_NUMBER = re.compile(r"(?<!\d)(?:\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]\d{1,3})?)(?!\d)")
-# A mainland mobile number, optionally with a +86/86 prefix and 3-4-4 separators.
-_MOBILE = re.compile(
-    r"(?<!\d)(?P<prefix>(?:\+?86)[ -]?)?(?P<number>1[3-9]\d(?:[ -]?\d{4}){2})(?!\d)"
-)
+# Kind -> (characters kept at the start after the routing prefix, characters kept at the end).
+_VISIBLE = {KIND_CARD: (4, 4), KIND_ID: (3, 4), KIND_MOBILE: (3, 4), KIND_LANDLINE: (0, 4)}
 
 
 def _mask_characters(value: str, keep_head: int, keep_tail: int) -> str:
@@ -55,20 +53,22 @@ def _mask_characters(value: str, keep_head: int, keep_tail: int) -> str:
 def mask_phone(phone: str) -> str:
     """Mask a phone number, keeping its first 3 and last 4 digits.
 
-    A ``+86``/``86`` country prefix in front of a mainland mobile number is kept visible.
+    A ``+86``/``86`` country prefix in front of a mainland mobile number, and a landline's
+    area code, are kept visible.
 
     Args:
         phone: A phone number, e.g. ``"13800001111"`` or ``"+86 138-0000-1111"``.
 
     Returns:
-        The masked number, e.g. ``"138****1111"``. Numbers shorter than 8 digits are masked
-        entirely.
+        The masked number, e.g. ``"138****1111"``. Anything that is not one phone number
+        keeps only its first 3 and last 4 alphanumeric characters (numbers shorter than 8
+        characters are masked entirely).
     """
-    match = _MOBILE.fullmatch(phone.strip())
-    if match:
-        prefix = match.group("prefix") or ""
-        return prefix + _mask_characters(match.group("number"), 3, 4)
-    return _mask_characters(phone.strip(), 3, 4)
+    phone = phone.strip()
+    spans = find_pii(phone)
+    if len(spans) == 1 and (spans[0].start, spans[0].end) == (0, len(phone)):
+        return mask_text(phone)
+    return _mask_characters(phone, 3, 4)
 
 
 def mask_id_number(id_number: str) -> str:
@@ -96,23 +96,37 @@ def mask_card(card_number: str) -> str:
 
 
 def mask_text(text: str) -> str:
-    """Mask every ID number, card number and mobile number found inside free text.
+    """Mask every number :func:`bot.compliance.pii.find_pii` finds in free text.
 
-    ID numbers are masked first (an 18-digit number is treated as an ID, which keeps less),
-    then card numbers, then mobile numbers. Short numbers such as an ID's last four digits or
-    amounts are left alone.
+    Short numbers (an ID's last four digits, amounts, dates) are not PII and stay.
 
     Args:
         text: Any text, e.g. a borrower message or a bot reply.
 
     Returns:
-        The text with the personal numbers masked.
+        The text with the personal numbers masked, the same length as ``text``.
     """
-    text = _ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), text)
-    text = _CARD_NUMBER.sub(lambda m: mask_card(m.group(0)), text)
-    return _MOBILE.sub(
-        lambda m: (m.group("prefix") or "") + _mask_characters(m.group("number"), 3, 4), text
-    )
+    hidden = {offset for span in find_pii(text) for offset in hidden_offsets(span)}
+    if not hidden:
+        return text
+    return "".join(MASK_CHAR if i in hidden else char for i, char in enumerate(text))
+
+
+def hidden_offsets(span: PiiSpan) -> set[int]:
+    """Return the offsets of the characters masking hides in one PII span.
+
+    Args:
+        span: A span from :func:`bot.compliance.pii.find_pii`.
+
+    Returns:
+        Offsets (in the text the span was found in) of the characters to replace by
+        ``MASK_CHAR``. A character that writes several digits (``⑩``) is hidden when any of
+        them is.
+    """
+    head, tail = _VISIBLE[span.kind]
+    head += span.lead
+    count = len(span.value)
+    return {span.positions[k] for k in range(count) if head <= k < count - tail}
 
 
 class PiiMaskingFilter(logging.Filter):

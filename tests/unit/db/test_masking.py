@@ -19,6 +19,8 @@ from bot.db.masking import (
         ("+86 138-0000-1111", "+86 138-****-1111"),
         ("8613800001111", "86138****1111"),
         ("1234567", "*******"),
+        ("010-12345678", "010-****5678"),
+        ("１３８００００１１１１", "１３８****１１１１"),
     ],
 )
 def test_mask_phone(phone: str, masked: str) -> None:
@@ -60,8 +62,8 @@ def test_mask_text_masks_several_occurrences_and_prefixed_numbers() -> None:
     [
         "身份证后四位1234，欠款12,580.00元，最低还款1258.00",
         "订单号 12345678901234 不是卡号",  # 14 digits: neither a card nor an ID
-        "座机 010-12345678",
         "23800001111",  # not a mobile prefix
+        "客服热线 400-800-0000 或 95588",  # service numbers have no area code
     ],
 )
 def test_mask_text_leaves_short_and_other_numbers(text: str) -> None:
