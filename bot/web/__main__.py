@@ -29,6 +29,8 @@ def main() -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     logger.info("web app on http://%s:%s (Rasa at %s)", config.host, config.port, config.rasa_url)
+    if config.secure_cookies:
+        logger.info("cookies are HTTPS-only: serve behind TLS, or set WEB_DEV=1 on a laptop")
     web.run_app(create_app(config), host=config.host, port=config.port, print=None)
     return 0
 

@@ -2,7 +2,9 @@
 
 Resources live in ``app.cleanup_ctx`` (created at start-up, released at shutdown): the engine
 on our database (schema upgraded first), the read-only engine on Rasa's tracker store, the HTTP
-client for Rasa, and the scripts library, policy and domain names read once.
+client for Rasa, the in-memory limits (login back-off, hashing gate, chat rate), and the
+scripts library, policy and domain names read once. Every response carries the security
+headers of :mod:`bot.web.headers`; request bodies are limited to ``WEB_MAX_BODY_KB``.
 """
 
 from __future__ import annotations
@@ -24,19 +26,18 @@ from bot.db.settings import make_engine, make_session_factory
 from bot.policy import load_policy
 from bot.scripts import load_library
 from bot.web.config import WebConfig
-from bot.web.middlewares import (
-    csrf_middleware,
-    error_middleware,
-    security_headers_middleware,
-    user_middleware,
-)
+from bot.web.headers import setup_security_headers
+from bot.web.middlewares import csrf_middleware, error_middleware, user_middleware
 from bot.web.rasa_client import RasaClient
 from bot.web.rasa_domain import load_domain
 from bot.web.routes import setup_routes
 from bot.web.state import (
+    CHAT_LIMITER,
     CONFIG,
     DOMAIN,
+    HASH_GATE,
     LIBRARY,
+    LOGIN_THROTTLE,
     POLICY,
     RASA,
     SESSIONS,
@@ -44,12 +45,12 @@ from bot.web.state import (
     ZONE,
 )
 from bot.web.templating import setup_templates
+from bot.web.throttle import ChatLimiter, HashGate, LoginThrottle
 from bot.web.tracker import TrackerReader
 
 logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "collection_session"
-MAX_BODY_BYTES = 256 * 1024
 
 
 def session_key(secret: str | None) -> bytes:
@@ -89,8 +90,17 @@ async def rasa_ctx(app: web.Application) -> AsyncIterator[None]:
     """The HTTP client for Rasa."""
     config = app[CONFIG]
     async with aiohttp.ClientSession() as http:
-        app[RASA] = RasaClient(http, config.rasa_url, config.rasa_timeout)
+        app[RASA] = RasaClient(http, config.rasa_url, config.rasa_timeout, config.rasa_token)
         yield
+
+
+async def throttle_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Login back-off, the password-hashing gate and the chat rate limit (in memory)."""
+    config = app[CONFIG]
+    app[LOGIN_THROTTLE] = LoginThrottle(config.login_max_failures, config.login_window_seconds)
+    app[HASH_GATE] = HashGate(config.hash_concurrency, config.hash_wait_seconds)
+    app[CHAT_LIMITER] = ChatLimiter(config.chat_rate_per_minute)
+    yield
 
 
 def _warm_guard() -> None:
@@ -132,18 +142,21 @@ def create_app(config: WebConfig | None = None) -> web.Application:
         samesite="Lax",
         secure=config.secure_cookies,
     )
+    # Each session sets its cookie's lifetime: a staff session lasts session_max_age; one
+    # without a user (a borrower) ends with the browser session (see user_middleware).
+    storage.cookie_params["max_age"] = None
     app = web.Application(
         middlewares=[
             error_middleware,
-            security_headers_middleware,
             session_middleware(storage),
             user_middleware,
             csrf_middleware,
         ],
-        client_max_size=MAX_BODY_BYTES,
+        client_max_size=config.max_body_bytes,
     )
     app[CONFIG] = config
     setup_templates(app)
-    app.cleanup_ctx.extend([database_ctx, tracker_ctx, rasa_ctx, knowledge_ctx])
+    setup_security_headers(app, secure=config.secure_cookies)
+    app.cleanup_ctx.extend([database_ctx, tracker_ctx, rasa_ctx, throttle_ctx, knowledge_ctx])
     setup_routes(app)
     return app

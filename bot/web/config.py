@@ -6,9 +6,19 @@
 | ``DATABASE_URL`` | ``sqlite:///<repo>/var/collection.db`` | our database (outcomes, staff users) |
 | ``TRACKER_DB_URL`` | ``sqlite:///<repo>/var/rasa_tracker.db`` | Rasa's tracker store (read) |
 | ``RASA_URL`` | ``http://localhost:5005`` | Rasa server (REST channel and ``/model/parse``) |
+| ``RASA_TOKEN`` | unset | Rasa's ``--auth-token``, sent as the ``token`` query parameter |
 | ``WEB_SECRET_KEY`` | random per process | session cookie key (any string; 32+ characters) |
-| ``WEB_SECURE_COOKIES`` | ``false`` | send the session cookie over HTTPS only |
+| ``WEB_DEV`` | ``false`` | local development (``make run``): cookies default to plain HTTP |
+| ``WEB_SECURE_COOKIES`` | ``true`` (``false`` with ``WEB_DEV``) | HTTPS-only cookies, and HSTS |
+| ``WEB_TRUST_PROXY`` | ``false`` | client address = last ``X-Forwarded-For`` entry (behind nginx) |
 | ``WEB_LOW_CONFIDENCE`` | ``0.6`` | intent confidence below which a turn is flagged |
+| ``WEB_LOGIN_MAX_FAILURES`` | ``5`` | failed logins per account name, and per address, per window |
+| ``WEB_LOGIN_WINDOW_MINUTES`` | ``15`` | their window; over the limit, 429 until it passes |
+| ``WEB_HASH_CONCURRENCY`` | ``2`` | password hashes at once (Argon2 needs about 64 MiB each) |
+| ``WEB_HASH_WAIT_SECONDS`` | ``3`` | how long a login waits for a hashing slot before a 503 |
+| ``WEB_CHAT_RATE_PER_MINUTE`` | ``20`` | chat messages a minute, per address and per conversation |
+| ``WEB_CHAT_IDLE_MINUTES`` | ``15`` | idle time after which the chat starts a new conversation |
+| ``WEB_MAX_BODY_KB`` | ``64`` | largest request body in KiB (larger: 413) |
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_TRACKER_PATH = REPO_ROOT / "var" / "rasa_tracker.db"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
 
 class ConfigError(ValueError):
@@ -38,28 +49,47 @@ class WebConfig:
         database_url: Our database (outcome tables, staff users, reviews).
         tracker_db_url: Rasa's SQL tracker store, read only.
         rasa_url: Base URL of the Rasa server.
+        rasa_token: Rasa's auth token (``--auth-token``); ``None`` sends none.
         secret_key: Session cookie key; ``None`` makes a random key per process (sessions
             then do not survive a restart), with a warning.
-        secure_cookies: Mark the session cookie ``Secure`` (HTTPS only).
+        secure_cookies: Mark cookies ``Secure`` (HTTPS only) and send HSTS.
+        trust_proxy: Take the client address from the last ``X-Forwarded-For`` entry.
         low_confidence: Intent confidence below which a turn is flagged.
         host: Listening address of ``python -m bot.web``.
         port: Listening port of ``python -m bot.web``.
-        session_max_age: Session lifetime in seconds.
-        rasa_timeout: Seconds to wait for Rasa before answering 502.
+        session_max_age: Staff session lifetime in seconds (borrowers' cookies end with the
+            browser session).
+        rasa_timeout: Seconds to wait for Rasa before answering 503.
         migrate: Upgrade our database schema to the latest migration at start.
+        login_max_failures: Failed logins allowed per account name and per address per window.
+        login_window_seconds: The window of ``login_max_failures``.
+        hash_concurrency: Password hashes computed at once.
+        hash_wait_seconds: How long a request waits for a hashing slot.
+        chat_rate_per_minute: Chat messages per minute per address and per conversation.
+        chat_idle_seconds: Idle time after which the chat starts a new conversation id.
+        max_body_bytes: Largest accepted request body.
     """
 
     database_url: str
     tracker_db_url: str
     rasa_url: str = "http://localhost:5005"
+    rasa_token: str | None = None
     secret_key: str | None = None
-    secure_cookies: bool = False
+    secure_cookies: bool = True
+    trust_proxy: bool = False
     low_confidence: float = 0.6
     host: str = "127.0.0.1"
     port: int = 8000
     session_max_age: int = 8 * 3600
     rasa_timeout: float = 30.0
     migrate: bool = True
+    login_max_failures: int = 5
+    login_window_seconds: float = 15 * 60
+    hash_concurrency: int = 2
+    hash_wait_seconds: float = 3.0
+    chat_rate_per_minute: int = 20
+    chat_idle_seconds: float = 15 * 60
+    max_body_bytes: int = 64 * 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> WebConfig:
@@ -76,16 +106,37 @@ class WebConfig:
         """
         env = os.environ if environ is None else environ
         tracker = env.get("TRACKER_DB_URL", "").strip() or f"sqlite:///{DEFAULT_TRACKER_PATH}"
+        dev = _flag(env, "WEB_DEV", False)
         return cls(
             database_url=env.get("DATABASE_URL", "").strip() or database_url(),
             tracker_db_url=tracker,
             rasa_url=(env.get("RASA_URL", "").strip() or cls.rasa_url).rstrip("/"),
+            rasa_token=env.get("RASA_TOKEN", "").strip() or None,
             secret_key=env.get("WEB_SECRET_KEY") or None,
-            secure_cookies=env.get("WEB_SECURE_COOKIES", "").strip().lower() in TRUE_WORDS,
+            secure_cookies=_flag(env, "WEB_SECURE_COOKIES", not dev),
+            trust_proxy=_flag(env, "WEB_TRUST_PROXY", False),
             low_confidence=_number(env, "WEB_LOW_CONFIDENCE", 0.6, 0.0, 1.0),
             host=env.get("WEB_HOST", "").strip() or cls.host,
             port=_port(env.get("WEB_PORT", "")),
+            login_max_failures=int(_number(env, "WEB_LOGIN_MAX_FAILURES", 5, 1, 1000)),
+            login_window_seconds=60 * _number(env, "WEB_LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60),
+            hash_concurrency=int(_number(env, "WEB_HASH_CONCURRENCY", 2, 1, 64)),
+            hash_wait_seconds=_number(env, "WEB_HASH_WAIT_SECONDS", 3.0, 0.0, 60.0),
+            chat_rate_per_minute=int(_number(env, "WEB_CHAT_RATE_PER_MINUTE", 20, 1, 10000)),
+            chat_idle_seconds=60 * _number(env, "WEB_CHAT_IDLE_MINUTES", 15, 1, 24 * 60),
+            max_body_bytes=1024 * int(_number(env, "WEB_MAX_BODY_KB", 64, 4, 10 * 1024)),
         )
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in TRUE_WORDS:
+        return True
+    if raw in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
 def _number(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:

@@ -1,6 +1,7 @@
-"""Middlewares: error pages, security headers, the logged-in user, CSRF checks.
+"""Middlewares: error pages, the logged-in user, CSRF checks.
 
-Order (outermost first): errors → security headers → session (aiohttp-session) → user → CSRF.
+Order (outermost first): errors → session (aiohttp-session) → user → CSRF. Security headers are
+added to every response, error pages included, by :mod:`bot.web.headers`.
 """
 
 from __future__ import annotations
@@ -13,24 +14,22 @@ from aiohttp.typedefs import Handler
 from aiohttp_session import get_session
 
 from bot.web import staff
+from bot.web.payload import form_data
 from bot.web.security import (
     CSRF_FIELD,
     CSRF_HEADER,
     USER_ID_KEY,
     is_api,
+    session_is_current,
     token_matches,
 )
-from bot.web.state import USER, run_db
+from bot.web.state import CONFIG, USER, run_db
 from bot.web.templating import base_context, fallback_context
 
 logger = logging.getLogger(__name__)
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-)
 ERROR_TITLES = {
     400: "请求有误",
     401: "请先登录",
@@ -68,6 +67,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         detail = error.text if error.content_type == "text/plain" else error.reason
         if detail and detail.startswith(f"{error.status}:"):
             detail = error.reason
+        if error.status == 413:
+            limit = request.app[CONFIG].max_body_bytes // 1024
+            detail = f"内容太长：请求不能超过 {limit} KiB"
         return await _error_response(request, error.status, detail or "")
     except Exception:
         logger.exception("unhandled error on %s %s", request.method, request.path)
@@ -75,22 +77,13 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 
 
 @web.middleware
-async def security_headers_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Add CSP and friends; forbid caching of anything but static files."""
-    response = await handler(request)
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    if not request.path.startswith("/static/"):
-        headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
-@web.middleware
 async def user_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Load the logged-in staff user (``request[USER]``); a deactivated user is logged out."""
+    """Load the logged-in staff user (``request[USER]``).
+
+    A session of a deactivated user, or one started before the user's last logout or password
+    change (an older session version), is ended. A session without a user (a borrower, or
+    staff before login) is kept in a browser-session cookie: no ``Max-Age``, no ``Expires``.
+    """
     request[USER] = None
     if request.path.startswith("/static/"):
         return await handler(request)
@@ -98,10 +91,16 @@ async def user_middleware(request: web.Request, handler: Handler) -> web.StreamR
     user_id = session.get(USER_ID_KEY)
     if isinstance(user_id, int):
         user = await run_db(request, staff.get_user, user_id)
-        if user is None:
+        if user is None or not session_is_current(session, user):
             session.invalidate()
+            user = None
         request[USER] = user
-    return await handler(request)
+    try:
+        return await handler(request)
+    finally:
+        current = await get_session(request)
+        if USER_ID_KEY not in current:
+            current.max_age = None
 
 
 @web.middleware
@@ -110,7 +109,7 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if request.method in UNSAFE_METHODS:
         candidate = request.headers.get(CSRF_HEADER)
         if candidate is None and request.content_type in FORM_TYPES:
-            form = await request.post()
+            form = await form_data(request)
             value = form.get(CSRF_FIELD)
             candidate = value if isinstance(value, str) else None
         session = await get_session(request)

@@ -1,7 +1,9 @@
 """The two Rasa HTTP calls the web app makes: parse a text, and send a borrower message.
 
 ``POST {RASA_URL}/model/parse`` needs Rasa started with ``--enable-api``;
-``POST {RASA_URL}/webhooks/rest/webhook`` is the REST channel of ``credentials.yml``.
+``POST {RASA_URL}/webhooks/rest/webhook`` is the REST channel of ``credentials.yml``. Every call
+carries Rasa's auth token (``--auth-token``) as the ``token`` query parameter when one is set,
+and a borrower message carries the borrower's address as ``metadata.client``.
 """
 
 from __future__ import annotations
@@ -25,17 +27,25 @@ class RasaClient:
         http: The app's client session (created and closed in ``cleanup_ctx``).
         base_url: Rasa's base URL, e.g. ``http://localhost:5005``.
         timeout: Seconds to wait for an answer.
+        token: Rasa's auth token, sent as ``?token=`` on every call (``None``: no token).
     """
 
-    def __init__(self, http: aiohttp.ClientSession, base_url: str, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        http: aiohttp.ClientSession,
+        base_url: str,
+        timeout: float = 30.0,
+        token: str | None = None,
+    ) -> None:
         self._http = http
         self._base = base_url.rstrip("/")
         self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._params = {"token": token} if token else {}
 
     async def _post(self, path: str, payload: dict[str, Any]) -> Any:
         try:
             async with self._http.post(
-                f"{self._base}{path}", json=payload, timeout=self._timeout
+                f"{self._base}{path}", json=payload, params=self._params, timeout=self._timeout
             ) as response:
                 if response.status >= 400:
                     raise RasaUnavailableError(f"Rasa answered {response.status} on {path}")
@@ -54,13 +64,24 @@ class RasaClient:
             raise RasaUnavailableError("unexpected /model/parse answer")
         return result
 
-    async def send(self, sender: str, message: str) -> list[dict[str, Any]]:
+    async def send(
+        self, sender: str, message: str, client: str | None = None
+    ) -> list[dict[str, Any]]:
         """Send a message over the REST channel; return the bot's messages.
+
+        Args:
+            sender: The conversation id.
+            message: The borrower's text.
+            client: The borrower's network address, sent as ``metadata.client`` (Rasa's
+                channel accepts it only from loopback).
 
         Raises:
             RasaUnavailableError: No usable answer.
         """
-        result = await self._post("/webhooks/rest/webhook", {"sender": sender, "message": message})
+        payload: dict[str, Any] = {"sender": sender, "message": message}
+        if client:
+            payload["metadata"] = {"client": client}
+        result = await self._post("/webhooks/rest/webhook", payload)
         if not isinstance(result, list):
             raise RasaUnavailableError("unexpected REST channel answer")
         return [item for item in result if isinstance(item, dict)]

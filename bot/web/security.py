@@ -11,7 +11,8 @@ Roles and what they may do (``PERMISSIONS``):
 
 A view wrapped in :func:`require` answers an anonymous request with a redirect to the login
 page (pages) or ``401`` JSON (``/api/``), and a user without the permission with a ``403`` page
-or ``403`` JSON. The session (an encrypted cookie) holds the user id and a CSRF token; every
+or ``403`` JSON. The session (an encrypted cookie) holds the user id, the user's session
+version (checked against the database on every request) and a CSRF token; every
 state-changing request must echo the token in the ``_csrf`` form field or the ``X-CSRF-Token``
 header (:mod:`bot.web.middlewares` checks it).
 """
@@ -22,15 +23,16 @@ import functools
 import hmac
 import logging
 import secrets
+import unicodedata
 from collections.abc import Awaitable, Callable
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 from aiohttp import web
 from aiohttp_session import Session, get_session, new_session
 
 from bot.db.web_models import StaffRole
-from bot.web.staff import StaffView
-from bot.web.state import USER
+from bot.web.staff import StaffView, end_sessions
+from bot.web.state import USER, run_db
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +53,8 @@ CSRF_KEY = "csrf"
 CSRF_FIELD = "_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 USER_ID_KEY = "user_id"
+SESSION_VERSION_KEY = "session_version"
+MAX_NEXT = 2000
 API_PREFIX = "/api/"
 
 
@@ -64,10 +68,37 @@ def allowed(user: StaffView | None, permission: str) -> bool:
     return user is not None and user.role in PERMISSIONS[permission]
 
 
+def _is_local_path(text: str) -> bool:
+    if not text.startswith("/") or text.startswith("//") or "\\" in text:
+        return False
+    if any(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in text):
+        return False
+    parts = urlsplit(text)
+    return not parts.scheme and not parts.netloc
+
+
 def safe_next(target: str | None, default: str = "/") -> str:
-    """Return a local path to go to after login (never another site)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    """Return a same-site path to go to after login (never another site).
+
+    The target must be a relative path starting with a single ``/``, with no backslash, no
+    scheme or host, and no whitespace or control character, in itself and after every level
+    of URL-decoding (browsers drop tabs and newlines: ``/%09/evil.com`` would become
+    ``//evil.com``).
+
+    Args:
+        target: The ``next`` the caller asked for.
+        default: What to return when ``target`` is missing or unsafe.
+    """
+    if not target or len(target) > MAX_NEXT:
+        return default
+    text = target
+    for _ in range(4):
+        if not _is_local_path(text):
+            return default
+        decoded = unquote(text)
+        if decoded == text:
+            return target
+        text = decoded
     return default
 
 
@@ -125,16 +156,29 @@ def token_matches(session: Session, candidate: str | None) -> bool:
 
 
 async def log_in(request: web.Request, user: StaffView) -> None:
-    """Start a fresh session for ``user`` (new cookie, new CSRF token: no session fixation)."""
+    """Start a fresh session for ``user`` (new cookie, new CSRF token: no session fixation).
+
+    The session remembers the user's session version; a later logout or password change raises
+    the version in the database, and every copy of this cookie stops working.
+    """
     session = await new_session(request)
     session[USER_ID_KEY] = user.id
+    session[SESSION_VERSION_KEY] = user.session_version
     session[CSRF_KEY] = new_token()
     logger.info("staff user %s logged in", user.name)
 
 
+def session_is_current(session: Session, user: StaffView) -> bool:
+    """Tell whether a session was started at the user's current session version."""
+    return session.get(SESSION_VERSION_KEY) == user.session_version
+
+
 async def log_out(request: web.Request) -> None:
-    """End the session."""
+    """End the session here, and every copy of it (the user's session version goes up)."""
     session = await get_session(request)
+    user: StaffView | None = request.get(USER)
+    if user is not None:
+        await run_db(request, end_sessions, user.id)
     session.invalidate()
 
 

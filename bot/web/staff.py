@@ -51,11 +51,18 @@ class StaffView:
     name: str
     role: StaffRole
     active: bool
+    session_version: int = 1
 
     @classmethod
     def of(cls, user: StaffUser) -> StaffView:
         """Build the view of a user row."""
-        return cls(user.id, user.name, StaffRole(user.role), bool(user.active))
+        return cls(
+            user.id,
+            user.name,
+            StaffRole(user.role),
+            bool(user.active),
+            int(user.session_version or 1),
+        )
 
 
 def hash_password(password: str) -> str:
@@ -171,13 +178,15 @@ def set_active(session: Session, name: str, active: bool) -> StaffView:
     """
     user = _require(session, name)
     user.active = active
+    if not active:
+        _bump(user)  # a later reactivation does not revive old cookies
     session.flush()
     logger.info("staff user %s %s", user.name, "activated" if active else "deactivated")
     return StaffView.of(user)
 
 
 def set_password(session: Session, name: str, password: str) -> StaffView:
-    """Replace a user's password.
+    """Replace a user's password; the user's existing sessions end.
 
     Raises:
         UnknownUserError: No such user.
@@ -185,9 +194,29 @@ def set_password(session: Session, name: str, password: str) -> StaffView:
     """
     user = _require(session, name)
     user.password_hash = hash_password(password)
+    _bump(user)
     session.flush()
     logger.info("password of staff user %s changed", user.name)
     return StaffView.of(user)
+
+
+def end_sessions(session: Session, user_id: int) -> int | None:
+    """End every session of a user (logout): raise the user's session version.
+
+    Returns:
+        The new version, or ``None`` when the user no longer exists.
+    """
+    user = session.get(StaffUser, user_id)
+    if user is None:
+        return None
+    _bump(user)
+    session.flush()
+    logger.info("sessions of staff user %s ended", user.name)
+    return int(user.session_version)
+
+
+def _bump(user: StaffUser) -> None:
+    user.session_version = int(user.session_version or 1) + 1
 
 
 @functools.lru_cache(maxsize=1)
@@ -197,6 +226,8 @@ def _dummy_hash() -> str:
 
 
 def _find(session: Session, name: str) -> StaffUser | None:
+    if not USER_NAME.match(name):
+        return None  # no such user can exist (and odd bytes never reach the database)
     return session.scalars(select(StaffUser).where(StaffUser.name == name)).first()
 
 

@@ -22,6 +22,7 @@ from bot.web.config import WebConfig
 from bot.web.rasa_client import RasaClient
 from bot.web.rasa_domain import DomainSpec
 from bot.web.staff import StaffView
+from bot.web.throttle import ChatLimiter, HashGate, LoginThrottle
 from bot.web.tracker import TrackerReader
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,9 @@ LIBRARY = web.AppKey("library", Library)
 POLICY = web.AppKey("policy", Policy)
 DOMAIN = web.AppKey("domain", DomainSpec)
 ZONE = web.AppKey("zone", ZoneInfo)
+LOGIN_THROTTLE = web.AppKey("login_throttle", LoginThrottle)
+HASH_GATE = web.AppKey("hash_gate", HashGate)
+CHAT_LIMITER = web.AppKey("chat_limiter", ChatLimiter)
 
 USER = "user"  # request key: the logged-in StaffView, or None
 

@@ -5,10 +5,13 @@
   const log = document.getElementById("chat-log");
   const form = document.getElementById("chat-form");
   const input = document.getElementById("chat-input");
+  const TOO_LONG = "消息不能为空，也不能超过 " + form.dataset.max + " 个字。";
   const MESSAGES = {
-    400: "消息不能为空，也不能超过 " + form.dataset.max + " 个字。",
+    400: TOO_LONG,
     403: "页面已过期，请刷新后再试。",
+    413: TOO_LONG,
     502: form.dataset.unavailable,
+    503: form.dataset.unavailable,
   };
 
   function add(kind, text) {
@@ -28,7 +31,13 @@
       body: JSON.stringify(body || {}),
     });
     const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(MESSAGES[response.status] || "发送失败，请稍后再试。");
+    if (!response.ok) {
+      // 429 and 503 carry an approved script to show; other errors a short local text.
+      const approved = Array.isArray(data.messages) && data.messages.length && data.messages[0].text;
+      const error = new Error(approved || MESSAGES[response.status] || "发送失败，请稍后再试。");
+      error.kind = approved ? "bot" : "error";
+      throw error;
+    }
     return data;
   }
 
@@ -43,10 +52,11 @@
     try {
       const data = await post("/api/chat", { message: text });
       typing.remove();
+      if (data.restarted) add("hint", "已开始新的对话。");
       data.messages.forEach((message) => add("bot", message.text));
     } catch (error) {
       typing.remove();
-      add("error", error.message);
+      add(error.kind || "error", error.message);
     } finally {
       form.querySelector("button").disabled = false;
       input.focus();

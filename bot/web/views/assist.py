@@ -1,4 +1,7 @@
-"""Agent assist: the page, suggestions for a borrower message, and the draft check (JSON)."""
+"""Agent assist: the page, suggestions for a borrower message, and the draft check (JSON).
+
+Inputs are cleaned of control and bidi characters; malformed bodies answer 400.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from aiohttp import web
 from bot.clock import local_now
 from bot.compliance import GuardModelError
 from bot.web import assist
+from bot.web.payload import json_object, text_field
 from bot.web.rasa_client import RasaUnavailableError
 from bot.web.security import require
 from bot.web.state import CONFIG, LIBRARY, POLICY, RASA, run_db
@@ -21,38 +25,19 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT = 1000
 MAX_HISTORY = 5000
-
-
-async def _body(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except ValueError:
-        raise web.HTTPBadRequest(text="body must be JSON") from None
-    if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text="body must be a JSON object")
-    return body
-
-
-def _text(body: dict[str, Any], key: str, limit: int, required: bool = True) -> str:
-    value = body.get(key) or ""
-    if not isinstance(value, str):
-        raise web.HTTPBadRequest(text=f"{key} must be a string")
-    value = value.strip()
-    if required and not value:
-        raise web.HTTPBadRequest(text=f"{key} is empty")
-    if len(value) > limit:
-        raise web.HTTPBadRequest(text=f"{key} longer than {limit} characters")
-    return value
+MAX_ACCOUNT_DIGITS = 12
 
 
 def _account_id(body: dict[str, Any]) -> int | None:
     value = body.get("account_id")
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise web.HTTPBadRequest(text="account_id must be a number") from None
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise web.HTTPBadRequest(text="account_id must be a number")
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit() or len(text) > MAX_ACCOUNT_DIGITS:
+        raise web.HTTPBadRequest(text="account_id must be a number")
+    return int(text)
 
 
 @require("assist")
@@ -66,9 +51,9 @@ async def assist_page(request: web.Request) -> dict[str, Any]:
 async def suggest(request: web.Request) -> web.StreamResponse:
     """``{"message", "history"?, "account_id"?}`` → parse, situation, approved scripts."""
     started = time.perf_counter()
-    body = await _body(request)
-    message = _text(body, "message", MAX_TEXT)
-    history = assist.borrower_lines(_text(body, "history", MAX_HISTORY, required=False))
+    body = await json_object(request)
+    message = text_field(body, "message", MAX_TEXT)
+    history = assist.borrower_lines(text_field(body, "history", MAX_HISTORY, required=False))
     account_id = _account_id(body)
     texts = [*history, message]
     rasa = request.app[RASA]
@@ -102,8 +87,8 @@ async def suggest(request: web.Request) -> web.StreamResponse:
 async def check(request: web.Request) -> web.StreamResponse:
     """``{"text", "account_id"?}`` → the guard's violations, highlighted, and an alternative."""
     started = time.perf_counter()
-    body = await _body(request)
-    text = _text(body, "text", MAX_TEXT)
+    body = await json_object(request)
+    text = text_field(body, "text", MAX_TEXT)
     policy = request.app[POLICY]
     try:
         result = await run_db(

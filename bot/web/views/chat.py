@@ -1,79 +1,114 @@
 """The borrower's web chat: a phone-sized page and a proxy to Rasa's REST channel.
 
 The page talks only to this app (same origin: no CORS). Each browser session gets its own
-random conversation id (``web-...``), kept in the encrypted session cookie.
+random conversation id (``web-...``), kept in the encrypted session cookie, which for a
+borrower lasts as long as the browser session. After ``WEB_CHAT_IDLE_MINUTES`` without a
+message the next message starts a new conversation id (Rasa also expires verification on its
+side). Messages are limited per client address and per conversation
+(``WEB_CHAT_RATE_PER_MINUTE``). Whatever goes wrong past the input checks, the borrower reads an
+approved script: ``{"messages": [{"text": ...}]}`` with 429 (too fast) or 503 (Rasa down).
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+import time
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
+from bot.web.address import client_address
+from bot.web.payload import json_object, text_field
 from bot.web.rasa_client import RasaUnavailableError
-from bot.web.state import LIBRARY, POLICY, RASA
+from bot.web.state import CHAT_LIMITER, CONFIG, LIBRARY, POLICY, RASA
 
 logger = logging.getLogger(__name__)
 
 SENDER_KEY = "chat_sender"
+SEEN_KEY = "chat_seen"  # wall-clock seconds of the conversation's last activity
 MAX_MESSAGE = 500
+RETRY_AFTER_SECONDS = 60
 # What the page itself says to the borrower comes from the scripts library too.
 HINT_SCRIPT = "opening.chat_hint"
 UNAVAILABLE_SCRIPT = "fallback.unavailable"
+RATE_LIMITED_SCRIPT = "fallback.rate_limited"
+
+
+def _now() -> float:
+    """Wall-clock time (the cookie outlives the process); replaced in tests."""
+    return time.time()
 
 
 def _new_sender() -> str:
     return f"web-{secrets.token_hex(8)}"
 
 
-async def _sender(request: web.Request) -> str:
+async def _conversation(request: web.Request) -> tuple[str, bool]:
+    """Return this browser's conversation id, and whether it was just replaced after idling."""
     session = await get_session(request)
     sender = session.get(SENDER_KEY)
-    if not sender:
+    seen = session.get(SEEN_KEY)
+    now = _now()
+    idle = request.app[CONFIG].chat_idle_seconds
+    expired = not isinstance(seen, (int, float)) or now - seen > idle
+    restarted = bool(sender) and expired
+    if not sender or expired:
         sender = session[SENDER_KEY] = _new_sender()
-    return sender
+    session[SEEN_KEY] = now
+    return sender, restarted
+
+
+def _script(request: web.Request, script_id: str, seed: str) -> str:
+    hotline = request.app[POLICY].institution.hotline
+    return request.app[LIBRARY].render(script_id, {"hotline": hotline}, seed=seed).text
+
+
+def _apology(request: web.Request, script_id: str, seed: str, status: int) -> web.Response:
+    body = {"messages": [{"text": _script(request, script_id, seed)}]}
+    response = web.json_response(body, status=status)
+    if status == 429:
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @aiohttp_jinja2.template("chat.html")
 async def chat_page(request: web.Request) -> dict[str, Any]:
     """Show the chat page (public: borrowers do not log in)."""
-    sender = await _sender(request)
-    library = request.app[LIBRARY]
-    hotline = request.app[POLICY].institution.hotline
+    sender, _ = await _conversation(request)
     return {
-        "hint": library.render(HINT_SCRIPT, seed=sender).text,
-        "unavailable": library.render(UNAVAILABLE_SCRIPT, {"hotline": hotline}, seed=sender).text,
+        "hint": request.app[LIBRARY].render(HINT_SCRIPT, seed=sender).text,
+        "unavailable": _script(request, UNAVAILABLE_SCRIPT, sender),
         "max_message": MAX_MESSAGE,
     }
 
 
 async def send_message(request: web.Request) -> web.StreamResponse:
-    """Forward ``{"message": ...}`` to Rasa; answer ``{"messages": [{"text": ...}]}``."""
+    """Forward ``{"message": ...}`` to Rasa; answer ``{"messages": [{"text": ...}]}``.
+
+    The text is cleaned of control and bidi characters first. Over the rate limit: 429; Rasa
+    unavailable: 503; both with an approved script as the one message.
+    """
+    sender, restarted = await _conversation(request)
+    address = client_address(request, request.app[CONFIG].trust_proxy)
+    if not request.app[CHAT_LIMITER].allow(address, sender):
+        logger.warning("chat rate limit reached by %s (%s)", address, sender)
+        return _apology(request, RATE_LIMITED_SCRIPT, sender, 429)
+    message = text_field(await json_object(request), "message", MAX_MESSAGE)
     try:
-        body = await request.json()
-    except ValueError:
-        raise web.HTTPBadRequest(text="body must be JSON") from None
-    message = str((body or {}).get("message", "")).strip() if isinstance(body, dict) else ""
-    if not message:
-        raise web.HTTPBadRequest(text="message is empty")
-    if len(message) > MAX_MESSAGE:
-        raise web.HTTPBadRequest(text=f"message longer than {MAX_MESSAGE} characters")
-    sender = await _sender(request)
-    try:
-        replies = await request.app[RASA].send(sender, message)
+        replies = await request.app[RASA].send(sender, message, client=address)
     except RasaUnavailableError as error:
         logger.warning("chat proxy: %s", error)
-        raise web.HTTPBadGateway(text="assistant unavailable, please try again later") from None
+        return _apology(request, UNAVAILABLE_SCRIPT, sender, 503)
     messages = [{"text": str(reply["text"])} for reply in replies if reply.get("text")]
-    return web.json_response({"messages": messages})
+    return web.json_response({"messages": messages, "restarted": restarted})
 
 
 async def reset(request: web.Request) -> web.StreamResponse:
     """Start a new conversation (a new conversation id) for this browser."""
     session = await get_session(request)
     session[SENDER_KEY] = _new_sender()
+    session[SEEN_KEY] = _now()
     return web.json_response({"ok": True})

@@ -1,4 +1,8 @@
-"""Trainer review: the filtered list, a conversation, annotations, review state, exports."""
+"""Trainer review: the filtered list, a conversation, annotations, review state, exports.
+
+Form fields are cleaned of control and bidi characters; a conversation id or turn number that
+cannot exist answers 404.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,12 @@ from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
-from multidict import MultiDictProxy
+from multidict import MultiDict, MultiDictProxy
 from sqlalchemy.orm import Session
 
+from bot.db.models import CONVERSATION_ID_LENGTH
 from bot.web import export, review
+from bot.web.payload import clean_text, form_data
 from bot.web.security import flash, require
 from bot.web.state import CONFIG, DOMAIN, TRACKER, ZONE, current_user, run_db
 from bot.web.transcript import FLAGS
@@ -19,11 +25,27 @@ from bot.web.transcript import FLAGS
 logger = logging.getLogger(__name__)
 
 MAX_ENTITY_ROWS = 12
+MAX_EVENT_ID = 2**62  # larger ids cannot be stored (SQLite and PostgreSQL use 64-bit integers)
+MAX_FIELD = 5000
+
+
+def _field(form: MultiDictProxy[Any], key: str, default: str = "") -> str:
+    """A form field as cleaned text (files and missing fields read as ``default``)."""
+    value = form.get(key, default)
+    return clean_text(value)[:MAX_FIELD] if isinstance(value, str) else default
+
+
+def _event_id(request: web.Request) -> int:
+    event_id = int(request.match_info["event_id"])
+    if event_id > MAX_EVENT_ID:
+        raise web.HTTPNotFound(text=f"no turn {event_id}")
+    return event_id
 
 
 def _filter(request: web.Request) -> review.ReviewFilter:
     try:
-        return review.ReviewFilter.from_query(request.query)
+        query = MultiDict((key, clean_text(value)) for key, value in request.query.items())
+        return review.ReviewFilter.from_query(query)
     except review.FilterError as error:
         raise web.HTTPBadRequest(text=str(error)) from None
 
@@ -79,7 +101,12 @@ async def conversations_api(request: web.Request) -> web.StreamResponse:
 
 
 def _conversation_id(request: web.Request) -> str:
-    return request.match_info["conversation_id"]
+    conversation_id = request.match_info["conversation_id"]
+    if len(conversation_id) > CONVERSATION_ID_LENGTH or clean_text(conversation_id) != (
+        conversation_id
+    ):
+        raise web.HTTPNotFound(text="no such conversation")
+    return conversation_id
 
 
 async def _detail(request: web.Request) -> review.ConversationDetail:
@@ -115,19 +142,23 @@ async def conversation_page(request: web.Request) -> dict[str, Any]:
 
 
 def _entity_rows(form: MultiDictProxy[Any]) -> list[review.EntityInput]:
-    names = form.getall("entity", [])
-    spans = form.getall("span", [])
-    values = form.getall("value", [])
-    starts = form.getall("start", [])
+    def texts(key: str) -> list[str]:
+        return [
+            clean_text(v)[:MAX_FIELD] if isinstance(v, str) else "" for v in form.getall(key, [])
+        ]
+
+    names, spans, values, starts = texts("entity"), texts("span"), texts("value"), texts("start")
     rows = []
     for index, name in enumerate(names[:MAX_ENTITY_ROWS]):
         start = starts[index] if index < len(starts) else ""
         rows.append(
             review.EntityInput(
-                entity=str(name).strip(),
-                span=str(spans[index]) if index < len(spans) else "",
-                value=str(values[index]) if index < len(values) else "",
-                start=int(start) if str(start).isdigit() else None,
+                entity=name,
+                span=spans[index] if index < len(spans) else "",
+                value=values[index] if index < len(values) else "",
+                start=int(start)
+                if start.isascii() and start.isdigit() and len(start) < 9
+                else None,
             )
         )
     return rows
@@ -141,8 +172,8 @@ def _back(request: web.Request, anchor: str = "") -> web.HTTPFound:
 @require("review")
 async def annotate(request: web.Request) -> web.StreamResponse:
     """Save the correct intent, entities and a note for one user message."""
-    form = await request.post()
-    event_id = int(request.match_info["event_id"])
+    form = await form_data(request)
+    event_id = _event_id(request)
     user = current_user(request)
     app = request.app
     try:
@@ -154,9 +185,9 @@ async def annotate(request: web.Request) -> web.StreamResponse:
                 app[DOMAIN],
                 _conversation_id(request),
                 event_id,
-                intent=str(form.get("intent", "")),
+                intent=_field(form, "intent"),
                 entities=_entity_rows(form),
-                note=str(form.get("note", "")),
+                note=_field(form, "note"),
                 author_id=user.id if user else None,
             ),
         )
@@ -172,7 +203,7 @@ async def annotate(request: web.Request) -> web.StreamResponse:
 @require("review")
 async def delete_annotation(request: web.Request) -> web.StreamResponse:
     """Remove the annotation of one user message."""
-    event_id = int(request.match_info["event_id"])
+    event_id = _event_id(request)
     removed = await run_db(request, review.delete_annotation, _conversation_id(request), event_id)
     await flash(request, "标注已删除" if removed else "没有可删除的标注")
     raise _back(request, f"#turn-{event_id}")
@@ -181,16 +212,16 @@ async def delete_annotation(request: web.Request) -> web.StreamResponse:
 @require("review")
 async def save_review(request: web.Request) -> web.StreamResponse:
     """Save tags, note and the reviewed mark of a conversation."""
-    form = await request.post()
+    form = await form_data(request)
     user = current_user(request)
-    reviewed = {"yes": True, "no": False}.get(str(form.get("reviewed", "")))
+    reviewed = {"yes": True, "no": False}.get(_field(form, "reviewed"))
     await run_db(
         request,
         review.save_review,
         _conversation_id(request),
         reviewed=reviewed,
-        note=str(form["note"]) if "note" in form else None,
-        tags=review.normalize_tags(str(form["tags"])) if "tags" in form else None,
+        note=_field(form, "note") if "note" in form else None,
+        tags=review.normalize_tags(_field(form, "tags")) if "tags" in form else None,
         user_id=user.id if user else None,
     )
     await flash(request, "已保存")
@@ -229,7 +260,7 @@ async def export_story(request: web.Request) -> web.StreamResponse:
 @require("review")
 async def export_nlu(request: web.Request) -> web.StreamResponse:
     """Corrected examples (all, or of ``?conversation=``) as Rasa NLU YAML (download)."""
-    conversation_id = request.query.get("conversation") or None
+    conversation_id = clean_text(request.query.get("conversation", "")) or None
     rows = await run_db(request, review.annotations, conversation_id)
     examples = [export.NluExample(a.intent, a.text, a.entities) for a in rows]
     today = dt.datetime.now(request.app[ZONE]).date().isoformat()

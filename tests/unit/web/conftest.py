@@ -67,7 +67,8 @@ class StubRasa:
 
     url: str = ""
     parsed: list[str] = field(default_factory=list)
-    sent: list[dict[str, str]] = field(default_factory=list)
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    tokens: list[str | None] = field(default_factory=list)
     fail: bool = False
 
 
@@ -123,6 +124,7 @@ async def rasa_stub(aiohttp_server: Callable[..., Awaitable[TestServer]]) -> Stu
             return web.Response(status=500)
         text = (await request.json())["text"]
         stub.parsed.append(text)
+        stub.tokens.append(request.query.get("token"))
         return web.json_response(parse_result(text))
 
     async def webhook(request: web.Request) -> web.Response:
@@ -130,6 +132,7 @@ async def rasa_stub(aiohttp_server: Callable[..., Awaitable[TestServer]]) -> Stu
             return web.Response(status=500)
         body = await request.json()
         stub.sent.append(body)
+        stub.tokens.append(request.query.get("token"))
         return web.json_response(
             [
                 {"recipient_id": body["sender"], "text": f"收到：{body['message']}"},
@@ -152,6 +155,7 @@ def config(database_url: str, tracker_url: str, rasa_stub: StubRasa) -> WebConfi
         tracker_db_url=tracker_url,
         rasa_url=rasa_stub.url,
         secret_key="unit-test-secret",
+        secure_cookies=False,  # local development: the test client speaks plain HTTP
         migrate=False,
     )
 

@@ -40,3 +40,18 @@ async def test_unexpected_answers(aiohttp_server) -> None:
             await client.parse("x")
         with pytest.raises(RasaUnavailableError):
             await client.send("s", "x")
+
+
+async def test_every_call_carries_the_token_and_a_message_the_client_address(rasa_stub) -> None:
+    async with aiohttp.ClientSession() as http:
+        client = RasaClient(http, rasa_stub.url, token="tok/en+&=")
+        await client.parse("好的")
+        await client.send("web-2", "你好", client="203.0.113.5")
+        await RasaClient(http, rasa_stub.url).send("web-3", "hi")
+    assert rasa_stub.tokens == ["tok/en+&=", "tok/en+&=", None]
+    assert rasa_stub.sent[0] == {
+        "sender": "web-2",
+        "message": "你好",
+        "metadata": {"client": "203.0.113.5"},
+    }
+    assert "metadata" not in rasa_stub.sent[1]

@@ -46,7 +46,11 @@ def test_deactivated_user_cannot_log_in_and_is_not_loaded(session_factory) -> No
         assert staff.authenticate(session, "alice", PASSWORD) is None
         assert staff.get_user(session, user.id) is None
         staff.set_active(session, "alice", True)
-        assert staff.get_user(session, user.id) == user.__class__(user.id, "alice", user.role, True)
+        # deactivating ended alice's sessions for good: reactivation keeps the new version
+        assert user.session_version == 2
+        assert staff.get_user(session, user.id) == user.__class__(
+            user.id, "alice", user.role, True, session_version=2
+        )
 
 
 def test_set_role_and_password(session_factory) -> None:

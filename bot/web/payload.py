@@ -1,0 +1,89 @@
+"""Reading what a caller sends: a JSON object or a form, and text cleaned of invisible controls.
+
+Every malformed input is a ``400`` with a short reason (never a 500): a body that is empty, not
+UTF-8, not JSON, too deeply nested, or not an object; a field of the wrong type or length.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+
+from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from multidict import MultiDictProxy
+
+logger = logging.getLogger(__name__)
+
+# C0/C1 controls except the newline, the bidi embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069) that can make a text read differently from what it is, and
+# lone surrogates (JSON can carry them; UTF-8 cannot).
+_INVISIBLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Remove control characters (newline kept), bidi controls and lone surrogates; trim."""
+    return _INVISIBLE.sub("", text).strip()
+
+
+async def json_object(request: web.Request) -> dict[str, Any]:
+    """Return the request body as a JSON object.
+
+    Raises:
+        web.HTTPBadRequest: Empty, not UTF-8, not JSON, too deep, or not an object.
+        web.HTTPRequestEntityTooLarge: Larger than the app's ``client_max_size``.
+    """
+    raw = await request.read()
+    if not raw.strip():
+        raise web.HTTPBadRequest(text="body is empty")
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise web.HTTPBadRequest(text="body must be UTF-8") from None
+    except (ValueError, RecursionError):
+        raise web.HTTPBadRequest(text="body must be JSON") from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text="body must be a JSON object")
+    return body
+
+
+async def form_data(request: web.Request) -> MultiDictProxy[Any]:
+    """Return the posted form (URL-encoded or multipart).
+
+    Raises:
+        web.HTTPBadRequest: Not decodable (bytes that are not UTF-8, an unknown charset, a
+            broken multipart body).
+        web.HTTPRequestEntityTooLarge: Larger than the app's ``client_max_size``.
+    """
+    try:
+        return await request.post()
+    except (UnicodeDecodeError, LookupError, ValueError, HttpProcessingError) as error:
+        logger.info("unreadable form on %s: %s", request.path, error)
+        raise web.HTTPBadRequest(text="form must be UTF-8 form data") from None
+
+
+def text_field(body: dict[str, Any], key: str, limit: int, required: bool = True) -> str:
+    """Return a cleaned string field of a JSON object.
+
+    Args:
+        body: The object.
+        key: Field name.
+        limit: Largest length in characters (after cleaning).
+        required: Refuse a missing or blank field.
+
+    Raises:
+        web.HTTPBadRequest: Not a string, blank when required, or too long.
+    """
+    value = body.get(key)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise web.HTTPBadRequest(text=f"{key} must be a string")
+    value = clean_text(value)
+    if required and not value:
+        raise web.HTTPBadRequest(text=f"{key} is empty")
+    if len(value) > limit:
+        raise web.HTTPBadRequest(text=f"{key} longer than {limit} characters")
+    return value
