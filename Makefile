@@ -49,7 +49,7 @@ $(SPACY_DIR)/meta.json: | $(STAMP)
 spacy-model: install $(SPACY_DIR)/meta.json ## Build the offline blank spaCy zh pipeline (jieba)
 
 .PHONY: db
-db: install ## Migrate the database (DATABASE_URL, default SQLite in var/) and load the demo accounts
+db: install ## Migrate the database (DATABASE_URL, default SQLite in var/) and load the demo accounts (on request only: never in run-prod)
 	$(RUNTIME_ENV) $(PY) -m bot.db.demo
 
 $(MODEL): config.yml domain.yml endpoints.yml $(DATA_FILES) $(NLU_CODE) | $(STAMP) $(SPACY_DIR)/meta.json
@@ -69,22 +69,28 @@ guard-train: install $(GUARD) ## Build the compliance guard's classifier (var/mo
 # ---------------------------------------------------------------- run
 .PHONY: run
 run: install spacy-model db train guard-train ## Set up everything and start it all (Rasa :5005, actions :5055, web :8000)
-	RASA_PORT=$(RASA_PORT) ACTIONS_PORT=$(ACTIONS_PORT) $(RUNTIME_ENV) bin/run-stack
+	RASA_PORT=$(RASA_PORT) ACTIONS_PORT=$(ACTIONS_PORT) WEB_DEV=$${WEB_DEV:-1} $(RUNTIME_ENV) bin/run-stack
 
 # The production profile: our data and Rasa's conversations in PostgreSQL, a Redis lock store,
-# two Rasa instances (RASA_PORT and RASA_PORT+1). Override the variables for a real deployment.
+# RASA_INSTANCES Rasa instances (default one per core) on loopback behind nginx, which listens on
+# EDGE_HOST:RASA_PORT (a deployment sets EDGE_HOST=0.0.0.0 deliberately) and passes only the
+# borrower endpoints (see bin/run-stack). Override the variables for a real deployment.
+RASA_INSTANCES ?= $(shell nproc)
+EDGE_HOST      ?= 127.0.0.1
+NGINX          := /usr/sbin/nginx
 PROD_ENV := DATABASE_URL=$${DATABASE_URL:-postgresql+psycopg2://postgres@127.0.0.1:5432/test} \
-  ACTION_ENDPOINT_URL=http://localhost:$(ACTIONS_PORT)/webhook \
+  TRACKER_DB_URL=$${TRACKER_DB_URL:-postgresql+psycopg2://postgres@127.0.0.1:5432/test} \
+  ACTION_ENDPOINT_URL=http://127.0.0.1:$(ACTIONS_PORT)/webhook \
   TRACKER_DB_HOST=$${TRACKER_DB_HOST:-127.0.0.1} TRACKER_DB_PORT=$${TRACKER_DB_PORT:-5432} \
   TRACKER_DB_NAME=$${TRACKER_DB_NAME:-test} TRACKER_DB_USER=$${TRACKER_DB_USER:-postgres} \
   TRACKER_DB_PASSWORD=$${TRACKER_DB_PASSWORD:-} REDIS_HOST=$${REDIS_HOST:-127.0.0.1} \
   REDIS_PORT=$${REDIS_PORT:-6379} REDIS_DB=$${REDIS_DB:-0}
 
 .PHONY: run-prod
-run-prod: install spacy-model train guard-train ## Production profile: PostgreSQL + Redis, two Rasa instances
-	$(PROD_ENV) $(RUNTIME_ENV) $(PY) -m bot.db.demo
+run-prod: install spacy-model train guard-train $(NGINX) ## Production profile: nginx edge on RASA_PORT, RASA_INSTANCES Rasa, PostgreSQL + Redis
+	$(PROD_ENV) $(RUNTIME_ENV) $(PY) -m bot.db.migrate
 	$(PROD_ENV) RASA_PORT=$(RASA_PORT) ACTIONS_PORT=$(ACTIONS_PORT) ENDPOINTS=endpoints.prod.yml \
-	  RASA_INSTANCES=2 $(RUNTIME_ENV) bin/run-stack
+	  RASA_INSTANCES=$(RASA_INSTANCES) EDGE=nginx EDGE_HOST=$(EDGE_HOST) $(RUNTIME_ENV) bin/run-stack
 
 .PHONY: web
 web: install db ## Start the web app alone on WEB_PORT (Rasa at RASA_URL, default localhost:5005)
@@ -105,7 +111,7 @@ scripts-lint: guard-train ## Scripts library: schema, ids, guard, disclosures, p
 	$(RUNTIME_ENV) $(PY) -m bot.scripts lint
 
 .PHONY: unit
-unit: install spacy-model guard-train ## pytest: unit, database (SQLite and PostgreSQL), action tests
+unit: install spacy-model guard-train $(NGINX) ## pytest: unit, database (SQLite and PostgreSQL), action tests
 	$(RUNTIME_ENV) $(PY) -m pytest -q tests/unit
 
 /usr/bin/chromium:
@@ -113,6 +119,14 @@ unit: install spacy-model guard-train ## pytest: unit, database (SQLite and Post
 
 .PHONY: browser
 browser: /usr/bin/chromium ## Debian's Chromium and a CJK font for the browser tests (needs root)
+
+# Debian 12's nginx (nginx-light is only nginx plus the echo module there). On a host with an init
+# system, apt also enables the system's own nginx service on :80; run-prod does not use it.
+$(NGINX):
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends nginx
+
+.PHONY: nginx
+nginx: $(NGINX) ## Debian's nginx for the production edge and its tests (needs root)
 
 .PHONY: e2e
 e2e: train guard-train browser ## End-to-end on one real stack: NLU floor, conversation tests, REST, browser
@@ -136,6 +150,14 @@ guard-eval: guard-train ## Guard recall / false alarms on held-out sentences (fa
 bench: guard-train ## Benchmarks: guard check (target <= 2 ms), agent assist (target < 1 s)
 	$(RUNTIME_ENV) $(PY) -m bot.compliance.bench
 	$(RUNTIME_ENV) $(PY) -m bot.web.bench
+
+# Simulated borrowers on the REST channel against stock `rasa run` + action server, our embedded
+# profile and our production profile (nginx, RASA_INSTANCES Rasa, PostgreSQL + Redis), one after
+# the other on the same model: results/bench-load.json and a table. About 9 minutes;
+# BENCH_ARGS=--quick for a 2-3 minute smoke run (python -m bot.bench --help for the rest).
+.PHONY: bench-load
+bench-load: install spacy-model guard-train $(NGINX) | $(MODEL) ## Load benchmark vs stock Rasa (results/bench-load.json); BENCH_ARGS=--quick
+	$(RUNTIME_ENV) $(PY) -m bot.bench --instances $(RASA_INSTANCES) $(BENCH_ARGS)
 
 .PHONY: test
 test: lint scripts-lint unit validate guard-eval train e2e ## Everything (see README, "Tests")

@@ -520,8 +520,8 @@ def express_distress(turn: Turn, ctx: Context) -> Outcome:
 
 
 def greet(turn: Turn, ctx: Context) -> Outcome:
-    """Greeting after verification (before it, the verification form greets)."""
-    return Outcome().say("opening.greet_verified")
+    """Greeting after verification; before it the verification form asks its question."""
+    return Outcome().say("opening.greet_verified") if turn.verified else Outcome()
 
 
 def ask_bot_identity(turn: Turn, ctx: Context) -> Outcome:

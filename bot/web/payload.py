@@ -8,24 +8,20 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from typing import Any
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 from multidict import MultiDictProxy
 
-logger = logging.getLogger(__name__)
+from bot import inbound
 
-# C0/C1 controls except the newline, the bidi embeddings, overrides and isolates
-# (U+202A-U+202E, U+2066-U+2069) that can make a text read differently from what it is, and
-# lone surrogates (JSON can carry them; UTF-8 cannot).
-_INVISIBLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+logger = logging.getLogger(__name__)
 
 
 def clean_text(text: str) -> str:
     """Remove control characters (newline kept), bidi controls and lone surrogates; trim."""
-    return _INVISIBLE.sub("", text).strip()
+    return inbound.clean_text(text, keep_newlines=True)
 
 
 async def json_object(request: web.Request) -> dict[str, Any]:

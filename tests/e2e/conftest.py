@@ -13,7 +13,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 MODEL = Path(os.environ.get("E2E_MODEL", ROOT / "models" / "collection.tar.gz"))
 TODAY = "2026-11-30"  # a Monday; tests/nlu annotations are resolved against it
 STARTUP_SECONDS = 420
+RASA_TOKEN = "e2e-rasa-token-0123456789"
+ACTION_TOKEN = "e2e-action-token-0123456789"
 
 
 def _free_port() -> int:
@@ -58,6 +61,9 @@ class Stack:
     rasa_url: str
     database_url: str
     tracker_db_url: str = ""
+    actions_url: str = ""
+    token: str = RASA_TOKEN
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def say(self, sender: str, text: str) -> list[str]:
         """Send a message over the REST channel; return the bot's texts."""
@@ -71,13 +77,22 @@ class Stack:
 
     def parse(self, text: str) -> dict:
         """Parse a message with the loaded model."""
-        reply = requests.post(f"{self.rasa_url}/model/parse", json={"text": text}, timeout=60)
+        reply = requests.post(
+            f"{self.rasa_url}/model/parse",
+            params={"token": self.token},
+            json={"text": text},
+            timeout=60,
+        )
         reply.raise_for_status()
         return reply.json()
 
     def tracker(self, sender: str) -> dict:
         """The stored conversation."""
-        reply = requests.get(f"{self.rasa_url}/conversations/{sender}/tracker", timeout=60)
+        reply = requests.get(
+            f"{self.rasa_url}/conversations/{sender}/tracker",
+            params={"token": self.token},
+            timeout=60,
+        )
         reply.raise_for_status()
         return reply.json()
 
@@ -86,20 +101,23 @@ class Stack:
         return make_session_factory(make_engine(self.database_url))()
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    if not MODEL.exists():
-        pytest.skip(f"no trained model at {MODEL}: run `make train`")
-    work = tmp_path_factory.mktemp("stack")
-    database_url = f"sqlite:///{work / 'collection.db'}"
-    upgrade_head(database_url)
-    with session_scope(make_session_factory(make_engine(database_url))) as session:
-        seed_demo(session)
+@contextmanager
+def running_stack(work: Path, database_url: str, seed: bool = True) -> Iterator[Stack]:
+    """Start an action server and a Rasa server on free ports; stop them on exit.
+
+    ``database_url`` is our database as the action server sees it; with ``seed`` it is
+    migrated and loaded with the demo accounts first.
+    """
+    if seed:
+        upgrade_head(database_url)
+        with session_scope(make_session_factory(make_engine(database_url))) as session:
+            seed_demo(session)
     rasa_port, actions_port = _free_port(), _free_port()
     endpoints = work / "endpoints.yml"
     tracker_db = work / "rasa_tracker.db"  # Rasa's SQL tracker store, read by the web app
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
+        "  headers:\n    X-Action-Token: ${ACTION_SERVER_TOKEN}\n"
         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
     )
     env = {
@@ -107,23 +125,24 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "DATABASE_URL": database_url,
         "BOT_TODAY": TODAY,
         "RASA_TELEMETRY_ENABLED": "false",
+        "RASA_PORT": str(rasa_port),
+        "ACTIONS_PORT": str(actions_port),
+        "RASA_TOKEN": RASA_TOKEN,
+        "ACTION_SERVER_TOKEN": ACTION_TOKEN,
     }
-    rasa = str(Path(sys.executable).with_name("rasa"))
     logs = [work / "actions.log", work / "rasa.log"]
     commands = [
-        [rasa, "run", "actions", "--actions", "actions", "--port", str(actions_port)],
+        [sys.executable, "-m", "bot.serve.action_server"],
         [
-            rasa,
-            "run",
+            sys.executable,
+            "-m",
+            "bot.serve.rasa_server",
             "--model",
             str(MODEL),
-            "--enable-api",
             "--endpoints",
             str(endpoints),
             "--credentials",
             str(ROOT / "credentials.yml"),
-            "--port",
-            str(rasa_port),
         ],
     ]
     procs = [
@@ -132,8 +151,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     ]
     try:
         _wait(f"http://127.0.0.1:{actions_port}/health", procs, logs)
-        _wait(f"http://127.0.0.1:{rasa_port}/status", procs, logs)
-        yield Stack(f"http://127.0.0.1:{rasa_port}", database_url, f"sqlite:///{tracker_db}")
+        _wait(f"http://127.0.0.1:{rasa_port}/status?token={RASA_TOKEN}", procs, logs)
+        yield Stack(
+            f"http://127.0.0.1:{rasa_port}",
+            database_url,
+            f"sqlite:///{tracker_db}",
+            f"http://127.0.0.1:{actions_port}",
+            procs={"actions": procs[0], "rasa": procs[1]},
+        )
     finally:
         for proc in procs:
             proc.terminate()
@@ -142,3 +167,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if not MODEL.exists():
+        pytest.skip(f"no trained model at {MODEL}: run `make train`")
+    work = tmp_path_factory.mktemp("stack")
+    with running_stack(work, f"sqlite:///{work / 'collection.db'}") as running:
+        yield running

@@ -78,6 +78,8 @@ def web_app(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         "DATABASE_URL": stack.database_url,
         "TRACKER_DB_URL": stack.tracker_db_url,
         "RASA_URL": stack.rasa_url,
+        "RASA_TOKEN": stack.token,
+        "WEB_DEV": "1",
         "WEB_SECRET_KEY": "browser-test",
         "BOT_TODAY": TODAY,
     }

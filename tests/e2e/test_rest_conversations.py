@@ -176,3 +176,13 @@ def test_not_understood_twice_goes_to_a_human(stack):
     second = joined(stack.say(sender, "给我讲个笑话吧"))
     assert "换个说法" in first and "转接人工" in second
     assert handoff_reasons(stack, sender) == ["fallback"]
+
+
+def test_a_greeting_after_the_mobile_number_keeps_verification_going(stack):
+    sender = new_sender()
+    stack.say(sender, "13800001111")
+    replies = joined(stack.say(sender, "你好"))
+    assert "后四位" in replies and "出了点问题" not in replies
+    # No greeting meant for a verified borrower.
+    assert "您好" not in replies.replace("您好，这里是", "")
+    assert "核实成功" in joined(stack.say(sender, "1234"))

@@ -12,6 +12,7 @@ STORIES = sorted((Path(__file__).resolve().parents[1] / "stories").glob("*.yml")
 def test_every_predicted_action_matches_the_story(stack, path: Path):
     reply = requests.post(
         f"{stack.rasa_url}/model/test/stories",
+        params={"token": stack.token},
         data=path.read_bytes(),
         headers={"Content-Type": "application/x-yaml"},
         timeout=600,

@@ -19,7 +19,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILE_ENV = {
-    "ACTION_ENDPOINT_URL": "http://localhost:5055/webhook",
+    "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
+    "ACTION_SERVER_TOKEN": "profile-test-token-0123456789",
     "TRACKER_DB_HOST": "127.0.0.1",
     "TRACKER_DB_PORT": "5432",
     "TRACKER_DB_NAME": "test",
@@ -47,6 +48,10 @@ def endpoints(monkeypatch) -> AvailableEndpoints:
 
 
 @pytest.mark.postgres
+def test_rasa_sends_the_action_server_secret(endpoints):
+    assert endpoints.action.headers["X-Action-Token"] == PROFILE_ENV["ACTION_SERVER_TOKEN"]
+
+
 def test_conversations_survive_in_postgres_across_instances(endpoints):
     domain = Domain.from_path(ROOT / "domain.yml")
     sender = f"prod-{uuid.uuid4().hex[:8]}"

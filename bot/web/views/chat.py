@@ -20,6 +20,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
+from bot.inbound import MAX_MESSAGE_CHARS
 from bot.web.address import client_address
 from bot.web.payload import json_object, text_field
 from bot.web.rasa_client import RasaUnavailableError
@@ -29,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 SENDER_KEY = "chat_sender"
 SEEN_KEY = "chat_seen"  # wall-clock seconds of the conversation's last activity
-MAX_MESSAGE = 500
+MAX_MESSAGE = MAX_MESSAGE_CHARS
 RETRY_AFTER_SECONDS = 60
 # What the page itself says to the borrower comes from the scripts library too.
 HINT_SCRIPT = "opening.chat_hint"

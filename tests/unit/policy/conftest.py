@@ -25,7 +25,13 @@ SPEC: dict[str, Any] = {
     "hardship": {"max_months": 60, "monthly_fee_rate_percent": 0, "requires_human_approval": True},
     "promise_to_pay": {"window_days": 30, "minimum_amount": "minimum_payment"},
     "late_fee_waiver": {"pay_in_full_within_days": 7},
-    "verification": {"max_failures": 3, "lock_hours": 24, "idle_minutes": 15, "client_max_failures": 5, "client_window_hours": 24},
+    "verification": {
+        "max_failures": 3,
+        "lock_hours": 24,
+        "idle_minutes": 15,
+        "client_max_failures": 5,
+        "client_window_hours": 24,
+    },
     "time_zone": "Asia/Shanghai",
     "quiet_hours": {"start": "22:00", "end": "08:00"},
 }

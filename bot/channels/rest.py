@@ -1,0 +1,149 @@
+"""The REST channel with bounded, validated input and an approved reply on every failure.
+
+It replaces Rasa's ``rest`` channel under the same name and URL
+(``POST /webhooks/rest/webhook`` with ``{"sender": "...", "message": "..."}``), and differs in
+what an untrusted caller can do:
+
+- a body that is not a JSON object with a string ``sender`` (1–128 printable characters) and a
+  string ``message`` gets 400 with a clear error, never a 500;
+- control, bidi and zero-width characters are removed (:func:`bot.inbound.clean_text`), and
+  a leading ``/`` (Rasa's intent-command syntax) is dropped; an empty message gets 400;
+- a message above :data:`bot.inbound.MAX_MESSAGE_CHARS` is answered with the approved
+  ``input.too_long`` reply and never reaches the NLU;
+- ``input_channel`` and ``metadata`` cannot be set by the caller. The only metadata is
+  ``client``: the caller's address, or the borrower's address forwarded by a proxy on loopback
+  (the web app's ``metadata.client``, nginx's ``X-Real-IP``), used to limit verification
+  failures per client;
+- when handling fails (tracker store down, an exception) or produces no reply at all (action
+  server down), the borrower gets an approved reply: the caring reply for a message in
+  distress, otherwise "unavailable" with the hotline. The failure is logged and counted.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.dialogue.messages import library
+from bot.dialogue.safe_replies import count_failure, safe_messages
+from bot.inbound import MAX_MESSAGE_CHARS, clean_text, too_long
+
+logger = logging.getLogger(__name__)
+
+MAX_SENDER_CHARS = 128
+TOO_LONG_SCRIPT = "fallback.too_long"
+
+
+class BadRequest(ValueError):
+    """The request body is not a valid channel message."""
+
+
+def parse_body(raw: bytes) -> tuple[str, str, Any]:
+    """Return ``(sender, message, forwarded_client)`` from a request body.
+
+    Raises:
+        BadRequest: With a message fit to show the caller.
+    """
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise BadRequest("body must be UTF-8 encoded JSON") from None
+    except ValueError:
+        raise BadRequest("body must be JSON") from None
+    if not isinstance(body, dict):
+        raise BadRequest('body must be a JSON object {"sender": ..., "message": ...}')
+    sender, message = body.get("sender"), body.get("message")
+    if not isinstance(sender, str) or not isinstance(message, str):
+        raise BadRequest('"sender" and "message" must be strings')
+    sender = clean_text(sender)
+    if not sender or len(sender) > MAX_SENDER_CHARS:
+        raise BadRequest(f'"sender" must have 1 to {MAX_SENDER_CHARS} visible characters')
+    # A leading "/" would make Rasa read the text as an intent command ("/greet{...}"): a
+    # borrower's words are never commands.
+    message = clean_text(message).lstrip("/").strip()
+    if not message:
+        raise BadRequest('"message" is empty')
+    metadata = body.get("metadata")
+    forwarded = metadata.get("client") if isinstance(metadata, dict) else None
+    return sender, message, forwarded
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def client_address(request: Request, forwarded: Any) -> str:
+    """The borrower's address: forwarded values count only from a proxy on loopback."""
+    peer = request.ip or ""
+    if _is_loopback(peer):
+        for candidate in (forwarded, request.headers.get("X-Real-IP")):
+            if isinstance(candidate, str) and candidate.strip():
+                return candidate.strip()[:64]
+    return peer
+
+
+class BoundedRestInput(InputChannel):
+    """Rasa's REST channel, hardened (see the module docstring)."""
+
+    @classmethod
+    def name(cls) -> str:
+        """Same name and URL as Rasa's REST channel."""
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """``GET /`` (health) and ``POST /webhook``."""
+        hook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @hook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @hook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                sender, text, forwarded = parse_body(request.body or b"")
+            except BadRequest as error:
+                return response.json({"error": str(error)}, status=400)
+            if too_long(text):
+                reply = library().render(TOO_LONG_SCRIPT, {"max_chars": MAX_MESSAGE_CHARS}, sender)
+                return response.json([_bot_message(sender, reply.text)])
+            metadata = {"client": client_address(request, forwarded)}
+            return response.json(await self._handle(on_new_message, sender, text, metadata))
+
+        return hook
+
+    async def _handle(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sender: str,
+        text: str,
+        metadata: dict[str, Any],
+    ) -> list[dict[str, Any]]:
+        collector = CollectingOutputChannel()
+        message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+        try:
+            await on_new_message(message)
+        except Exception:
+            logger.exception("handling a message of conversation %s failed", sender)
+            count_failure("channel")
+            return [_bot_message(sender, m.text) for m in safe_messages(text, sender)]
+        if not collector.messages:
+            logger.error("conversation %s: no reply to a message; safe reply sent", sender)
+            count_failure("no_reply")
+            return [_bot_message(sender, m.text) for m in safe_messages(text, sender)]
+        return collector.messages
+
+
+def _bot_message(sender: str, text: str) -> dict[str, Any]:
+    return {"recipient_id": sender, "text": text}
