@@ -93,8 +93,8 @@ run-prod: install spacy-model train guard-train $(NGINX) ## Production profile: 
 	  RASA_INSTANCES=$(RASA_INSTANCES) EDGE=nginx EDGE_HOST=$(EDGE_HOST) $(RUNTIME_ENV) bin/run-stack
 
 .PHONY: web
-web: install db ## Start the web app alone on WEB_PORT (Rasa at RASA_URL, default localhost:5005)
-	$(RUNTIME_ENV) $(PY) -m bot.web
+web: install db ## Start the web app alone on WEB_PORT (Rasa at RASA_URL, default 127.0.0.1:5005; local cookies)
+	WEB_DEV=$${WEB_DEV:-1} $(RUNTIME_ENV) $(PY) -m bot.web
 
 .PHONY: web-user
 web-user: install db ## Create a staff user: make web-user NAME=alice ROLE=agent|trainer|admin
