@@ -11,24 +11,43 @@ import datetime as dt
 import functools
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from bot.dialogue.formatting import chinese_date, money
-from bot.dialogue.messages import render_inline
+from bot.dialogue.messages import library
 from bot.dialogue.store import AccountView, Store
-from bot.dialogue.turn import LOCKED, UNVERIFIED, VERIFICATION, VERIFIED, Outcome, Turn
+from bot.dialogue.turn import (
+    LOCKED,
+    PENDING_OFFER,
+    UNVERIFIED,
+    VERIFICATION,
+    VERIFIED,
+    OfferKind,
+    Outcome,
+    PendingOffer,
+    Turn,
+    make_offer,
+    pending_offer,
+)
+from bot.dialogue.values import (
+    channels,
+    ledger_values,
+    plan_options,
+    plan_values,
+    policy_values,
+)
+from bot.dialogue.values import tenors as policy_tenors
 from bot.policy.config import Policy
 from bot.policy.plans import (
-    PlanQuote,
     affordable_quote,
-    all_quotes,
     hardship_quote,
     quote_installment,
 )
 from bot.policy.promises import PromiseReason, check_promise
+from bot.policy.waivers import check_fee_waiver
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +85,11 @@ def requires_verification(handler: Handler) -> Handler:
     return guarded
 
 
+def _pending(turn: Turn) -> PendingOffer:
+    """What the bot offered last (``{}`` when nothing is pending)."""
+    return pending_offer(turn.slots) or cast(PendingOffer, {})
+
+
 def _account(turn: Turn, ctx: Context) -> AccountView:
     return ctx.store.account(int(turn.slots["account_id"]))
 
@@ -101,13 +125,19 @@ def _date(value: Any) -> dt.date | None:
         return None
 
 
-def _plan_params(quote: PlanQuote) -> dict[str, str]:
-    return {
-        "tenor": str(quote.tenor),
-        "monthly": money(quote.monthly_payment),
-        "fees": money(quote.total_fees),
-        "total": money(quote.total_repaid),
-    }
+def say(script_id: str) -> Handler:
+    """A handler that answers with one approved script, its placeholders filled from the policy.
+
+    For an intent whose reply needs no logic (``docs/adding-an-intent.md``); wrap it in
+    :func:`requires_verification` when the answer is for a verified borrower only.
+    """
+
+    def handler(turn: Turn, ctx: Context) -> Outcome:
+        return Outcome().say(script_id, **policy_values(ctx.policy, turn.today))
+
+    handler.__name__ = handler.__qualname__ = f"say_{script_id.replace('.', '_')}"
+    handler.__doc__ = f"Answer with the approved script ``{script_id}``."
+    return handler
 
 
 # ------------------------------------------------------------------ verification
@@ -161,6 +191,8 @@ def after_verification(turn: Turn, ctx: Context) -> Outcome:
     pending = turn.slots.get("pending_request") or {}
     out.slots["pending_request"] = None
     intent = pending.get("intent") if isinstance(pending, dict) else None
+    from bot.dialogue.intents import DEBT_INTENTS  # the registry imports this module
+
     if intent in DEBT_INTENTS:
         replay = Turn(
             conversation_id=turn.conversation_id,
@@ -183,8 +215,8 @@ def refuse_locked(turn: Turn, ctx: Context) -> Outcome:
 @requires_verification
 def provide_identity(turn: Turn, ctx: Context) -> Outcome:
     """Identity given again after verification (or an amount answered with a bare number)."""
-    pending = turn.slots.get("pending_offer") or {}
-    if pending.get("kind") == "promise" and (turn.entity("amount") or turn.entity("date")):
+    pending = _pending(turn)
+    if pending.get("kind") == OfferKind.PROMISE and (turn.entity("amount") or turn.entity("date")):
         return promise_to_pay(turn, ctx)
     return Outcome().say("verification.already_verified")
 
@@ -195,28 +227,13 @@ def provide_identity(turn: Turn, ctx: Context) -> Outcome:
 @requires_verification
 def ask_balance(turn: Turn, ctx: Context) -> Outcome:
     """State total due, minimum payment and days past due."""
-    account = _account(turn, ctx)
-    f = account.figures
-    return Outcome().say(
-        "balance.summary",
-        card_last4=account.card_last4,
-        total_due=money(f.total_due),
-        minimum_payment=money(f.minimum_payment),
-        days_past_due=f.days_past_due,
-    )
+    return Outcome().say("balance.summary", **ledger_values(_account(turn, ctx)))
 
 
 @requires_verification
 def ask_fees(turn: Turn, ctx: Context) -> Outcome:
     """Break the total due into principal, interest and late fees."""
-    f = _account(turn, ctx).figures
-    return Outcome().say(
-        "fees.breakdown",
-        total_due=money(f.total_due),
-        principal=money(f.principal),
-        interest=money(f.interest),
-        late_fees=money(f.late_fees),
-    )
+    return Outcome().say("fees.breakdown", **ledger_values(_account(turn, ctx)))
 
 
 @requires_verification
@@ -227,8 +244,7 @@ def ask_consequences(turn: Turn, ctx: Context) -> Outcome:
 
 def ask_payment_methods(turn: Turn, ctx: Context) -> Outcome:
     """Name the official repayment channels only."""
-    channels = "、".join(c.label for c in ctx.policy.institution.payment_channels)
-    return Outcome().say("payment_methods.official", channels=channels)
+    return Outcome().say("payment_methods.official", channels=channels(ctx.policy))
 
 
 # ------------------------------------------------------------------ plans
@@ -245,23 +261,20 @@ def request_installment(turn: Turn, ctx: Context) -> Outcome:
     out = Outcome()
     if tenor is not None and int(tenor) in tenors:
         quote = quote_installment(total, int(tenor), ctx.policy)
-        out.slots["pending_offer"] = {"kind": "installment", "tenor": quote.tenor}
-        return out.say("plans.quote", **_plan_params(quote))
+        out.slots[PENDING_OFFER] = make_offer(OfferKind.INSTALLMENT, tenor=quote.tenor)
+        return out.say("plans.quote", **plan_values(quote))
     if tenor is not None:
-        out.say("plans.tenor_unavailable", tenor=tenor, tenors="、".join(map(str, tenors)))
-    options = "；".join(
-        render_inline("plans.option_line", _plan_params(quote))
-        for quote in all_quotes(total, ctx.policy)
-    )
-    out.slots["pending_offer"] = {"kind": "choose_plan"}
+        out.say("plans.tenor_unavailable", tenor=tenor, tenors=policy_tenors(ctx.policy))
+    options = plan_options(total, ctx.policy, library())
+    out.slots[PENDING_OFFER] = make_offer(OfferKind.CHOOSE_PLAN)
     return out.say("plans.options", total_due=money(total), options=options)
 
 
 @requires_verification
 def offer_amount(turn: Turn, ctx: Context) -> Outcome:
     """The borrower names what they can pay a month: propose the shortest plan that fits."""
-    pending = turn.slots.get("pending_offer") or {}
-    if pending.get("kind") == "promise":
+    pending = _pending(turn)
+    if pending.get("kind") == OfferKind.PROMISE:
         return promise_to_pay(turn, ctx)
     offer = _decimal(turn.entity("amount"))
     if offer is None:
@@ -270,11 +283,11 @@ def offer_amount(turn: Turn, ctx: Context) -> Outcome:
     quote = affordable_quote(total, offer, ctx.policy)
     out = Outcome()
     if quote is not None:
-        out.slots["pending_offer"] = {"kind": "installment", "tenor": quote.tenor}
-        return out.say("plans.affordable", offer=money(offer), **_plan_params(quote))
+        out.slots[PENDING_OFFER] = make_offer(OfferKind.INSTALLMENT, tenor=quote.tenor)
+        return out.say("plans.affordable", offer=money(offer), **plan_values(quote))
     if turn.slots.get("hardship_stated"):
         return _hardship_offer(turn, ctx, offer)
-    out.slots["pending_offer"] = {"kind": "hardship_check", "offer": str(offer)}
+    out.slots[PENDING_OFFER] = make_offer(OfferKind.HARDSHIP_CHECK, offer=str(offer))
     return out.say("plans.none_fits", offer=money(offer), max_months=ctx.policy.hardship.max_months)
 
 
@@ -284,15 +297,15 @@ def _hardship_offer(turn: Turn, ctx: Context, offer: Decimal) -> Outcome:
     out.slots["hardship_stated"] = True
     quote = affordable_quote(total, offer, ctx.policy)
     if quote is not None:  # a standard plan fits after all: it is the better deal
-        out.slots["pending_offer"] = {"kind": "installment", "tenor": quote.tenor}
-        return out.say("plans.affordable", offer=money(offer), **_plan_params(quote))
+        out.slots[PENDING_OFFER] = make_offer(OfferKind.INSTALLMENT, tenor=quote.tenor)
+        return out.say("plans.affordable", offer=money(offer), **plan_values(quote))
     quote = hardship_quote(total, offer, ctx.policy)
     max_months = ctx.policy.hardship.max_months
     if quote is None:
-        out.slots["pending_offer"] = None
+        out.slots[PENDING_OFFER] = None
         _handoff(turn, ctx, "hardship")
         return out.say("hardship.too_low", offer=money(offer), max_months=max_months)
-    out.slots["pending_offer"] = {"kind": "hardship", "months": quote.tenor, "offer": str(offer)}
+    out.slots[PENDING_OFFER] = make_offer(OfferKind.HARDSHIP, months=quote.tenor, offer=str(offer))
     return out.say(
         "hardship.quote",
         offer=money(offer),
@@ -310,7 +323,7 @@ def financial_hardship(turn: Turn, ctx: Context) -> Outcome:
     out.slots["hardship_stated"] = True
     if offer is not None:
         return out.extend(_hardship_offer(turn, ctx, offer))
-    out.slots["pending_offer"] = {"kind": "hardship_offer"}
+    out.slots[PENDING_OFFER] = make_offer(OfferKind.HARDSHIP_OFFER)
     return out.say("hardship.ask_offer", max_months=ctx.policy.hardship.max_months)
 
 
@@ -319,48 +332,51 @@ def financial_hardship(turn: Turn, ctx: Context) -> Outcome:
 
 def affirm(turn: Turn, ctx: Context) -> Outcome:
     """Yes to whatever the bot offered last."""
-    pending = turn.slots.get("pending_offer") or {}
+    pending = _pending(turn)
     kind = pending.get("kind")
     account_id = _account_id(turn)
     out = Outcome()
-    out.slots["pending_offer"] = None
-    if kind == "installment" and account_id is not None:
+    out.slots[PENDING_OFFER] = None
+    if kind == OfferKind.INSTALLMENT and account_id is not None:
         total = ctx.store.account(account_id).figures.total_due
         quote = quote_installment(total, int(pending["tenor"]), ctx.policy)
         ctx.store.record_plan(turn.conversation_id, account_id, quote, "installment", "accepted")
         ctx.store.record_outcome(turn.conversation_id, "plan", account_id, f"{quote.tenor} periods")
-        return out.say("plans.recorded", **_plan_params(quote))
-    if kind == "hardship" and account_id is not None:
+        return out.say("plans.recorded", **plan_values(quote))
+    if kind == OfferKind.HARDSHIP and account_id is not None:
         total = ctx.store.account(account_id).figures.total_due
-        quote = hardship_quote(total, Decimal(pending["offer"]), ctx.policy)
-        if quote is not None:
+        hardship = hardship_quote(total, Decimal(pending["offer"]), ctx.policy)
+        if hardship is not None:
             ctx.store.record_plan(
-                turn.conversation_id, account_id, quote, "hardship", "pending_approval"
+                turn.conversation_id, account_id, hardship, "hardship", "pending_approval"
             )
             _handoff(turn, ctx, "hardship", outcome=False)
-            ctx.store.record_outcome(
-                turn.conversation_id, "plan", account_id, f"hardship {quote.tenor} months, pending"
-            )
+            detail = f"hardship {hardship.tenor} months, pending"
+            ctx.store.record_outcome(turn.conversation_id, "plan", account_id, detail)
             return out.say(
-                "hardship.submitted", months=quote.tenor, monthly=money(quote.monthly_payment)
+                "hardship.submitted", months=hardship.tenor, monthly=money(hardship.monthly_payment)
             )
-    if kind == "hardship_check":
+    if kind == OfferKind.HARDSHIP_CHECK:
         stated = Turn(**{**turn.__dict__, "slots": {**turn.slots, "hardship_stated": False}})
         out.say("hardship.empathy")
         return out.extend(_hardship_offer(stated, ctx, Decimal(pending["offer"])))
-    if kind == "waiver_handoff":
+    if kind == OfferKind.WAIVER_HANDOFF:
         return out.extend(request_human(turn, ctx, reason="fee_waiver"))
-    if kind in ("choose_plan", "hardship_offer"):
+    if kind in (OfferKind.CHOOSE_PLAN, OfferKind.HARDSHIP_OFFER):
         return out.say("plans.ask_offer")
     return out.say("closing.anything_else")
 
 
 def deny(turn: Turn, ctx: Context) -> Outcome:
     """No to the last offer: ask what would work instead."""
-    pending = turn.slots.get("pending_offer") or {}
+    pending = _pending(turn)
     out = Outcome()
-    out.slots["pending_offer"] = None
-    if pending.get("kind") in ("installment", "choose_plan", "hardship_check"):
+    out.slots[PENDING_OFFER] = None
+    if pending.get("kind") in (
+        OfferKind.INSTALLMENT,
+        OfferKind.CHOOSE_PLAN,
+        OfferKind.HARDSHIP_CHECK,
+    ):
         return out.say("plans.ask_offer")
     return out.say("closing.anything_else")
 
@@ -371,8 +387,8 @@ def deny(turn: Turn, ctx: Context) -> Outcome:
 @requires_verification
 def promise_to_pay(turn: Turn, ctx: Context) -> Outcome:
     """Collect a date and an amount, validate them against the policy, record the promise."""
-    pending = turn.slots.get("pending_offer") or {}
-    partial = pending if pending.get("kind") == "promise" else {}
+    pending = _pending(turn)
+    partial: Mapping[str, Any] = pending if pending.get("kind") == OfferKind.PROMISE else {}
     account = _account(turn, ctx)
     figures = account.figures
     amount = _decimal(turn.entity("amount")) or _decimal(partial.get("amount"))
@@ -381,33 +397,35 @@ def promise_to_pay(turn: Turn, ctx: Context) -> Outcome:
     due = _date(turn.entity("date")) or _date(partial.get("date"))
     decision = check_promise(amount, due, turn.today, figures, ctx.policy)
     out = Outcome()
-    keep = {"kind": "promise", "amount": str(amount) if amount else None}
+    keep = make_offer(OfferKind.PROMISE, amount=str(amount) if amount else None)
     if decision.accepted and amount is not None and due is not None:
         ctx.store.record_promise(turn.conversation_id, account.account_id, amount, due)
         ctx.store.record_outcome(turn.conversation_id, "promise", account.account_id, str(due))
-        out.slots["pending_offer"] = None
+        out.slots[PENDING_OFFER] = None
         return out.say("promise.recorded", date=chinese_date(due), amount=money(amount))
     reason = decision.reason
     latest = chinese_date(decision.latest_date)
     if reason is PromiseReason.DATE_MISSING:
-        out.slots["pending_offer"] = keep
+        out.slots[PENDING_OFFER] = keep
         return out.say("promise.ask_date", max_date=latest)
     if reason is PromiseReason.AMOUNT_MISSING:
-        out.slots["pending_offer"] = {"kind": "promise", "date": due.isoformat() if due else None}
+        out.slots[PENDING_OFFER] = make_offer(
+            OfferKind.PROMISE, date=due.isoformat() if due else None
+        )
         return out.say(
             "promise.ask_amount",
             minimum_payment=money(decision.minimum_amount),
             total_due=money(figures.total_due),
         )
     if reason in (PromiseReason.DATE_IN_PAST, PromiseReason.DATE_TOO_FAR):
-        out.slots["pending_offer"] = keep
+        out.slots[PENDING_OFFER] = keep
         return out.say("promise.date_invalid", max_date=latest)
     if reason is PromiseReason.AMOUNT_ABOVE_TOTAL_DUE and due is not None:
         ctx.store.record_promise(turn.conversation_id, account.account_id, figures.total_due, due)
         ctx.store.record_outcome(turn.conversation_id, "promise", account.account_id, str(due))
-        out.slots["pending_offer"] = None
+        out.slots[PENDING_OFFER] = None
         return out.say("promise.recorded", date=chinese_date(due), amount=money(figures.total_due))
-    out.slots["pending_offer"] = None
+    out.slots[PENDING_OFFER] = None
     return out.say("promise.amount_too_low", minimum_payment=money(decision.minimum_amount))
 
 
@@ -424,15 +442,14 @@ def claim_paid(turn: Turn, ctx: Context) -> Outcome:
 @requires_verification
 def request_fee_waiver(turn: Turn, ctx: Context) -> Outcome:
     """State the waiver policy; anything beyond it goes to a human."""
-    f = _account(turn, ctx).figures
-    deadline = turn.today + dt.timedelta(days=ctx.policy.late_fee_waiver.pay_in_full_within_days)
+    account = _account(turn, ctx)
+    decision = check_fee_waiver(account.figures, None, turn.today, ctx.policy)
     out = Outcome()
-    out.slots["pending_offer"] = {"kind": "waiver_handoff"}
+    out.slots[PENDING_OFFER] = make_offer(OfferKind.WAIVER_HANDOFF)
     return out.say(
         "waiver.policy",
-        deadline=chinese_date(deadline),
-        total_due=money(f.total_due),
-        late_fees=money(f.late_fees),
+        deadline=chinese_date(decision.deadline),
+        **ledger_values(account),
     )
 
 
@@ -461,7 +478,7 @@ def wrong_person(turn: Turn, ctx: Context) -> Outcome:
     )
     ctx.store.record_outcome(turn.conversation_id, "wrong_person", None)
     out = Outcome(end_form=True).say("wrong_person.apology")
-    out.slots.update({"pending_request": None, "pending_offer": None})
+    out.slots.update({"pending_request": None, PENDING_OFFER: None})
     return out
 
 
@@ -512,7 +529,7 @@ def express_distress(turn: Turn, ctx: Context) -> Outcome:
     _handoff(turn, ctx, "distress", "urgent", outcome=False)
     ctx.store.record_outcome(turn.conversation_id, "distress", account_id)
     out = Outcome(end_form=True).say("safety.distress")
-    out.slots.update({"pending_request": None, "pending_offer": None})
+    out.slots.update({"pending_request": None, PENDING_OFFER: None})
     return out
 
 
@@ -551,43 +568,8 @@ def opening(turn: Turn, ctx: Context) -> Outcome:
     return Outcome().say("opening.disclosure", institution=ctx.policy.institution.name)
 
 
-HANDLERS: dict[str, Handler] = {
-    "greet": greet,
-    "goodbye": goodbye,
-    "affirm": affirm,
-    "deny": deny,
-    "ask_bot_identity": ask_bot_identity,
-    "provide_identity": provide_identity,
-    "ask_balance": ask_balance,
-    "ask_fees": ask_fees,
-    "ask_consequences": ask_consequences,
-    "ask_payment_methods": ask_payment_methods,
-    "request_installment": request_installment,
-    "offer_amount": offer_amount,
-    "promise_to_pay": promise_to_pay,
-    "claim_paid": claim_paid,
-    "financial_hardship": financial_hardship,
-    "request_fee_waiver": request_fee_waiver,
-    "dispute_debt": dispute_debt,
-    "wrong_person": wrong_person,
-    "stop_contact": stop_contact,
-    "request_human": request_human,
-    "complain": complain,
-    "express_distress": express_distress,
-    "out_of_scope": fallback,
-    "nlu_fallback": fallback,
-}
-
-
-# Questions about the debt, answered only after verification: derived from the handlers, so the
-# right-party rule is written once (the @requires_verification decorator).
-DEBT_INTENTS = frozenset(
-    intent
-    for intent, handler in HANDLERS.items()
-    if getattr(handler, "requires_verification", False) and intent != "provide_identity"
-)
-
-
 def respond(turn: Turn, ctx: Context) -> Outcome:
-    """Answer a turn with the handler of its intent (unknown intents fall back)."""
-    return HANDLERS.get(turn.intent, fallback)(turn, ctx)
+    """Answer a turn with the handler of its intent (see :mod:`bot.dialogue.intents`)."""
+    from bot.dialogue import intents  # the registry imports this module
+
+    return intents.respond(turn, ctx)

@@ -79,18 +79,20 @@ def is_verified(turn: Turn, outcome: Outcome) -> bool:
     return outcome.slots.get(VERIFICATION, turn.slots.get(VERIFICATION)) == VERIFIED
 
 
-def guard_context(turn: Turn, outcome: Outcome) -> Any:
-    """What the guard must know: verified or not, channel, local time.
+def guard_context(turn: Turn, outcome: Outcome, rules: Policy) -> Any:
+    """What the guard must know: verified or not, channel, local time, the policy's quiet hours.
 
-    Replies answer a conversation the borrower started, so quiet hours (a limit on
-    outbound contact) do not silence them.
+    The local time is in the policy's time zone. Replies answer a conversation the borrower
+    started, so quiet hours (a limit on outbound contact) do not silence them.
     """
     from bot.compliance import GuardContext
 
+    aware = turn.now.tzinfo is not None and turn.now.utcoffset() is not None
     return GuardContext(
         verified=is_verified(turn, outcome),
         channel=turn.channel,
-        local_time=turn.now,
+        local_time=turn.now.astimezone(rules.zone) if aware else turn.now,
+        quiet_hours=(rules.quiet_hours.start, rules.quiet_hours.end),
         borrower_initiated=True,
     )
 
@@ -166,7 +168,7 @@ def _execute(
         turn = dataclasses.replace(turn, slots={**turn.slots, **truth})
         store = SqlStore(session, rules.verification)
         outcome = handler(turn, Context(store=store, policy=rules))
-        context = guard_context(turn, outcome) if guard else None
+        context = guard_context(turn, outcome, rules) if guard else None
         composed: Composed = compose(
             outcome.replies,
             seed=turn.conversation_id,

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from enum import Enum
+from typing import Any, TypedDict, cast
 
 # Slots the handlers read and write (names match domain.yml).
 VERIFICATION = "verification"
 VERIFIED = "verified"
 UNVERIFIED = "unverified"
 LOCKED = "locked"
+PENDING_OFFER = "pending_offer"
 
 
 @dataclass(frozen=True)
@@ -71,3 +73,49 @@ class Outcome:
         self.slots.update(other.slots)
         self.end_form = self.end_form or other.end_form
         return self
+
+
+class OfferKind(str, Enum):
+    """What the bot offered or asked last, and waits an answer for (slot ``pending_offer``)."""
+
+    INSTALLMENT = "installment"
+    """A standard plan of ``tenor`` periods: yes records it."""
+    CHOOSE_PLAN = "choose_plan"
+    """Every standard plan was listed: the borrower picks one or names an amount."""
+    HARDSHIP_CHECK = "hardship_check"
+    """No standard plan fits ``offer``: yes starts the hardship route."""
+    HARDSHIP = "hardship"
+    """A hardship plan of ``months`` at ``offer`` a month: yes applies for it."""
+    HARDSHIP_OFFER = "hardship_offer"
+    """Hardship stated: the bot asked what the borrower can pay a month."""
+    PROMISE = "promise"
+    """A promise to pay being collected: ``amount`` and ``date`` so far."""
+    WAIVER_HANDOFF = "waiver_handoff"
+    """The waiver policy was stated: yes hands off to a human."""
+
+
+class _PendingOfferKind(TypedDict):
+    kind: str  # an OfferKind value (slots hold JSON)
+
+
+class PendingOffer(_PendingOfferKind, total=False):
+    """The ``pending_offer`` slot: a kind and the fields that kind carries."""
+
+    tenor: int
+    months: int
+    offer: str  # a Decimal as text
+    amount: str | None  # a Decimal as text
+    date: str | None  # an ISO date
+
+
+def pending_offer(slots: Mapping[str, Any]) -> PendingOffer | None:
+    """The pending offer in the slots, or None when there is none (or it is malformed)."""
+    value = slots.get(PENDING_OFFER)
+    if not isinstance(value, dict) or value.get("kind") not in {k.value for k in OfferKind}:
+        return None
+    return cast(PendingOffer, value)
+
+
+def make_offer(kind: OfferKind, **fields: Any) -> PendingOffer:
+    """A ``pending_offer`` slot value."""
+    return cast(PendingOffer, {"kind": kind.value, **fields})

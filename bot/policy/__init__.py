@@ -4,7 +4,6 @@ Nothing here touches the database or Rasa: functions take Decimal amounts, dates
 validated ``Policy`` and return frozen decisions.
 """
 
-from bot.policy.clock import is_quiet_time, local_today
 from bot.policy.config import Policy, PromiseMinimum, load_policy, parse_policy
 from bot.policy.errors import (
     InvalidAmountError,
@@ -25,9 +24,15 @@ from bot.policy.promises import (
     PromiseDecision,
     PromiseReason,
     check_promise,
+    latest_promise_date,
     minimum_promise_amount,
 )
-from bot.policy.waivers import FeeWaiverDecision, WaiverOutcome, check_fee_waiver
+from bot.policy.waivers import (
+    FeeWaiverDecision,
+    WaiverOutcome,
+    check_fee_waiver,
+    waiver_deadline,
+)
 
 __all__ = [
     "AccountFigures",
@@ -48,10 +53,10 @@ __all__ = [
     "check_fee_waiver",
     "check_promise",
     "hardship_quote",
-    "is_quiet_time",
+    "latest_promise_date",
     "load_policy",
-    "local_today",
     "minimum_promise_amount",
     "parse_policy",
     "quote_installment",
+    "waiver_deadline",
 ]

@@ -67,6 +67,11 @@ def minimum_promise_amount(account: AccountFigures, policy: Policy) -> Decimal:
     return min(account.minimum_payment, account.total_due)
 
 
+def latest_promise_date(today: date, policy: Policy) -> date:
+    """Last acceptable date of a promise to pay (today plus the policy window)."""
+    return today + timedelta(days=policy.promise_to_pay.window_days)
+
+
 def check_promise(
     amount: Decimal | int | str | None,
     pay_date: date | None,
@@ -93,7 +98,7 @@ def check_promise(
     Raises:
         InvalidAmountError: If the amount is not a decimal number in whole cents.
     """
-    latest = today + timedelta(days=policy.promise_to_pay.window_days)
+    latest = latest_promise_date(today, policy)
     minimum = minimum_promise_amount(account, policy)
     value = None if amount is None else to_money(amount)
     if value is not None and not is_whole_cents(value):

@@ -57,6 +57,11 @@ class FeeWaiverDecision:
         return self.outcome is WaiverOutcome.WAIVABLE
 
 
+def waiver_deadline(today: date, policy: Policy) -> date:
+    """Last day on which paying the total due in full waives the late fees (both inclusive)."""
+    return today + timedelta(days=policy.late_fee_waiver.pay_in_full_within_days)
+
+
 def check_fee_waiver(
     account: AccountFigures,
     pay_in_full_by: date | None,
@@ -77,7 +82,7 @@ def check_fee_waiver(
         and the deadline (both inclusive); interest and other charges are listed in
         ``human_only`` for a hand-off.
     """
-    deadline = today + timedelta(days=policy.late_fee_waiver.pay_in_full_within_days)
+    deadline = waiver_deadline(today, policy)
     charges = (("interest", account.interest), ("other_charges", account.other_charges))
     human_only = tuple(name for name, value in charges if value > 0)
     return FeeWaiverDecision(

@@ -25,6 +25,7 @@ import string
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -33,13 +34,14 @@ from sqlalchemy.orm import Session
 from bot.compliance import GuardContext, check
 from bot.db.masking import mask_text
 from bot.db.models import Account, Customer
-from bot.dialogue.formatting import chinese_date, money
-from bot.dialogue.handlers import DEBT_INTENTS, Context, respond
+from bot.dialogue.handlers import Context
 from bot.dialogue.history import first_entity_values
+from bot.dialogue.intents import DEBT_INTENTS, INTENT_LABELS, respond
 from bot.dialogue.sql_store import SqlStore
 from bot.dialogue.store import AccountView, Verification
 from bot.dialogue.turn import UNVERIFIED, VERIFICATION, VERIFIED, Reply, Turn
-from bot.policy import Policy, all_quotes
+from bot.dialogue.values import placeholder_values
+from bot.policy import PlanQuote, Policy
 from bot.scripts import Library, Script, ScriptError
 
 logger = logging.getLogger(__name__)
@@ -50,32 +52,6 @@ SAFETY_INTENT = "express_distress"
 UNVERIFIED_SITUATION = "unverified_debt_question"
 AGENT_PREFIX = re.compile(r"^\s*(坐席|客服|机器人|助手|agent|bot|a)\s*[:：]\s*", re.I)
 BORROWER_PREFIX = re.compile(r"^\s*(客户|借款人|用户|borrower|customer|user|b|c)\s*[:：]\s*", re.I)
-INTENT_LABELS: dict[str, str] = {
-    "greet": "打招呼",
-    "goodbye": "结束对话",
-    "affirm": "同意",
-    "deny": "拒绝",
-    "ask_bot_identity": "询问对方身份",
-    "provide_identity": "提供身份信息",
-    "ask_balance": "询问欠款",
-    "ask_fees": "询问费用构成",
-    "ask_consequences": "询问逾期后果",
-    "ask_payment_methods": "询问还款方式",
-    "request_installment": "申请分期",
-    "offer_amount": "说明每月可还金额",
-    "promise_to_pay": "承诺还款",
-    "claim_paid": "声称已还款",
-    "financial_hardship": "表示经济困难",
-    "request_fee_waiver": "申请减免费用",
-    "dispute_debt": "对欠款有异议",
-    "wrong_person": "非本人",
-    "stop_contact": "要求停止联系",
-    "request_human": "要求转人工",
-    "complain": "投诉",
-    "express_distress": "表达心理危机",
-    "out_of_scope": "与催收无关",
-    "nlu_fallback": "未能理解",
-}
 
 
 # ------------------------------------------------------------------ parsing
@@ -182,14 +158,72 @@ class PreviewStore:
         """Load an account's ledger figures."""
         return self._sql.account(account_id)
 
-    def verify(self, conversation_id: str, mobile: str, id_last4: str, now: dt.datetime) -> Any:
+    def verify(
+        self,
+        conversation_id: str,
+        mobile: str,
+        id_last4: str,
+        now: dt.datetime,
+        client: str | None = None,
+    ) -> Verification:
         """Never verifies: the agent verifies the borrower, not the preview."""
         return Verification("mismatch")
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith(("record_", "set_")):
-            return lambda *args, **kwargs: None
-        raise AttributeError(name)
+    # Every write of the Store protocol is a no-op: a preview records nothing.
+
+    def forget_verification(self, conversation_id: str) -> None:
+        """Write nothing."""
+
+    def set_account_status(self, account_id: int, status: str) -> None:
+        """Write nothing."""
+
+    def record_plan(
+        self, conversation_id: str, account_id: int, quote: PlanQuote, kind: str, status: str
+    ) -> None:
+        """Write nothing."""
+
+    def record_promise(
+        self, conversation_id: str, account_id: int, amount: Decimal, due: dt.date
+    ) -> None:
+        """Write nothing."""
+
+    def record_paid_claim(self, conversation_id: str, account_id: int) -> None:
+        """Write nothing."""
+
+    def record_dispute(self, conversation_id: str, account_id: int, reason: str) -> None:
+        """Write nothing."""
+
+    def record_contact_preference(
+        self,
+        conversation_id: str,
+        customer_id: int | None,
+        mobile: str | None,
+        channel: str,
+        *,
+        stop_contact: bool = False,
+        wrong_number: bool = False,
+    ) -> None:
+        """Write nothing."""
+
+    def record_handoff(
+        self,
+        conversation_id: str,
+        customer_id: int | None,
+        account_id: int | None,
+        reason: str,
+        urgency: str = "normal",
+    ) -> None:
+        """Write nothing."""
+
+    def record_outcome(
+        self, conversation_id: str, outcome: str, account_id: int | None, detail: str = ""
+    ) -> None:
+        """Write nothing."""
+
+    def record_compliance_event(
+        self, conversation_id: str, rule: str, blocked_text: str, script_id: str
+    ) -> None:
+        """Write nothing."""
 
 
 # ------------------------------------------------------------------ placeholders
@@ -213,50 +247,6 @@ def fill(template: str, values: Mapping[str, Any]) -> tuple[str, tuple[str, ...]
             missing.append(name)
             out.append("{" + name + "}")
     return "".join(out), tuple(dict.fromkeys(missing))
-
-
-def placeholder_values(
-    policy: Policy,
-    today: dt.date,
-    account: AccountView | None = None,
-    entities: Mapping[str, Any] | None = None,
-) -> dict[str, str]:
-    """Return every placeholder value the policy, the account and the message determine."""
-    values: dict[str, str] = {
-        "institution": policy.institution.name,
-        "hotline": policy.institution.hotline,
-        "channels": "、".join(c.label for c in policy.institution.payment_channels),
-        "max_months": str(policy.hardship.max_months),
-        "tenors": "、".join(str(rate.tenor) for rate in policy.installments.rates),
-        "max_date": chinese_date(today + dt.timedelta(days=policy.promise_to_pay.window_days)),
-        "deadline": chinese_date(
-            today + dt.timedelta(days=policy.late_fee_waiver.pay_in_full_within_days)
-        ),
-    }
-    if account is not None:
-        figures = account.figures
-        values.update(
-            card_last4=account.card_last4,
-            total_due=money(figures.total_due),
-            minimum_payment=money(figures.minimum_payment),
-            days_past_due=str(figures.days_past_due),
-            principal=money(figures.principal),
-            interest=money(figures.interest),
-            late_fees=money(figures.late_fees),
-            options="；".join(
-                f"{q.tenor}期每期{money(q.monthly_payment)}元（手续费共{money(q.total_fees)}元）"
-                for q in all_quotes(figures.total_due, policy)
-            ),
-        )
-    entities = entities or {}
-    if entities.get("installments") is not None:
-        values["tenor"] = str(entities["installments"])
-    if entities.get("amount") is not None:
-        try:
-            values["offer"] = values["amount"] = money(entities["amount"])
-        except (ArithmeticError, ValueError):
-            logger.debug("amount entity %r is not a number", entities["amount"])
-    return values
 
 
 # ------------------------------------------------------------------ situation and suggestions
@@ -615,7 +605,7 @@ def advise(
         logger.warning("assistant preview failed for %s: %s", parsed.intent, error)
         replies = []
     entities = first_entity_values(parsed.raw_entities)
-    values = placeholder_values(policy, now.date(), account, entities)
+    values = placeholder_values(policy, now.date(), account, entities, library=library)
     return Advice(parsed, situation, suggest(situation, replies, library, values))
 
 
@@ -634,5 +624,5 @@ def draft_check(
         UnknownAccountError: ``account_id`` names no account.
     """
     account = _load_account(session, account_id)
-    values = placeholder_values(policy, today, account)
+    values = placeholder_values(policy, today, account, library=library)
     return check_draft(text, library, values, verified=account is not None)

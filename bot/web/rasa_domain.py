@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from bot.db.settings import REPO_ROOT
+from bot.dialogue.intents import INTENTS
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +38,8 @@ RASA_DEFAULT_ACTIONS = frozenset(
         "action_extract_slots",
     }
 )
-# Intents a trainer may not pick as a correction: they are not learnable labels.
-NOT_TRAINABLE = frozenset({"nlu_fallback"})
+# Intents a trainer may not pick as a correction: they are not learnable labels (the registry).
+NOT_TRAINABLE = frozenset(i.name for i in INTENTS if not i.trained)
 
 
 class DomainError(ValueError):

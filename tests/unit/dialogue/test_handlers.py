@@ -200,3 +200,10 @@ def test_fee_waiver_states_the_policy_and_offers_a_human(ctx, session, verified_
     slots.update(out.slots)
     respond(make_turn("affirm", "好", slots), ctx)
     assert [h.reason for h in rows(session, models.Handoff)] == ["fee_waiver"]
+
+
+def test_say_answers_with_one_script_and_the_policy_values(ctx):
+    out = handlers.say("opening.bot_identity")(make_turn("ask_bot_identity"), ctx)
+    assert [r.script_id for r in out.replies] == ["opening.bot_identity"]
+    assert out.replies[0].params["institution"] == ctx.policy.institution.name
+    assert handlers.say("opening.bot_identity").__name__ == "say_opening_bot_identity"

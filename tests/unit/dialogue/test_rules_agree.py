@@ -4,7 +4,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.dialogue.handlers import DEBT_INTENTS
+from bot.dialogue.intents import DEBT_INTENTS
 
 RULES = Path(__file__).resolve().parents[3] / "data" / "rules"
 

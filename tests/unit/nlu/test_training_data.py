@@ -7,18 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.dialogue.intents import TRAINED_INTENTS
 from bot.nlu.entities import extract_entities
 from bot.nlu.evaluate import load_examples, value_string
 
 ROOT = Path(__file__).resolve().parents[3]
 TODAY = dt.date(2026, 11, 30)  # the reference day of tests/nlu (see its header)
-INTENTS = {
-    "greet", "goodbye", "affirm", "deny", "ask_bot_identity", "provide_identity", "ask_balance",
-    "ask_fees", "ask_consequences", "ask_payment_methods", "request_installment", "offer_amount",
-    "promise_to_pay", "claim_paid", "financial_hardship", "request_fee_waiver", "dispute_debt",
-    "wrong_person", "stop_contact", "request_human", "complain", "express_distress",
-    "out_of_scope",
-}  # fmt: skip
+INTENTS = TRAINED_INTENTS  # the intent registry (bot/dialogue/intents.py)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,125 @@
+"""The intent registry: one row per borrower intent, and everything derived from it.
+
+Each row names the intent (as in ``domain.yml`` and ``data/nlu``), the handler that answers it,
+the Rasa action that runs the handler, the label agents see in agent assist, and whether its
+answer states general facts or facts of the borrower's own account. Whether an intent needs
+verification is not written here: it is the handler's ``@requires_verification`` decorator.
+
+Derived from the table: :data:`HANDLERS` and :func:`respond` (the dialogue),
+:data:`ACTION_HANDLERS` (``actions/actions.py``), :data:`INTENT_LABELS` (agent assist),
+:data:`DEBT_INTENTS` (the right-party rule in ``data/rules/verification.yml``) and
+:data:`TRAINED_INTENTS` (the training data). ``tests/unit/dialogue/test_intent_registry.py``
+holds ``domain.yml``, ``data/rules``, ``data/nlu`` and ``docs/intents.md`` against it;
+``docs/adding-an-intent.md`` is the checklist for a new intent.
+
+This module imports :mod:`bot.dialogue.handlers`; the handlers reach the registry only inside
+functions (``respond``, ``after_verification``), so there is no import cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.dialogue import handlers as h
+from bot.dialogue.handlers import Handler
+from bot.dialogue.turn import Outcome, Turn
+
+
+class Facts(str, Enum):
+    """What an intent's answer is about."""
+
+    GENERAL = "general"
+    """The institution, the policy or the conversation: the same for every borrower."""
+    ACCOUNT = "account"
+    """The borrower's own account (ledger figures, plans, records): only after verification."""
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One borrower intent.
+
+    Attributes:
+        name: The intent name in ``domain.yml`` and the training data.
+        handler: The handler that answers it.
+        action: The Rasa action that runs the handler (``data/rules`` calls it).
+        label: What agent assist shows the agent.
+        facts: Whether the answer states general or account-specific facts.
+        trained: False for ``nlu_fallback``, which Rasa's FallbackClassifier produces and no
+            message is labelled with.
+    """
+
+    name: str
+    handler: Handler
+    action: str
+    label: str
+    facts: Facts = Facts.GENERAL
+    trained: bool = True
+
+    @property
+    def requires_verification(self) -> bool:
+        """Whether the handler runs only for a verified borrower (``@requires_verification``)."""
+        return bool(getattr(self.handler, "requires_verification", False))
+
+
+G, A = Facts.GENERAL, Facts.ACCOUNT
+
+# The order is domain.yml's.
+INTENTS: tuple[Intent, ...] = (
+    Intent("greet", h.greet, "action_greet", "打招呼"),
+    Intent("goodbye", h.goodbye, "action_goodbye", "结束对话"),
+    Intent("affirm", h.affirm, "action_confirm", "同意"),
+    Intent("deny", h.deny, "action_decline", "拒绝"),
+    Intent("ask_bot_identity", h.ask_bot_identity, "action_bot_identity", "询问对方身份"),
+    Intent("provide_identity", h.provide_identity, "action_provide_identity", "提供身份信息"),
+    Intent("ask_balance", h.ask_balance, "action_tell_balance", "询问欠款", A),
+    Intent("ask_fees", h.ask_fees, "action_explain_fees", "询问费用构成", A),
+    Intent("ask_consequences", h.ask_consequences, "action_explain_consequences", "询问逾期后果"),
+    Intent("ask_payment_methods", h.ask_payment_methods, "action_payment_methods", "询问还款方式"),
+    Intent("request_installment", h.request_installment, "action_offer_installment", "申请分期", A),
+    Intent("offer_amount", h.offer_amount, "action_assess_offer", "说明每月可还金额", A),
+    Intent("promise_to_pay", h.promise_to_pay, "action_record_promise", "承诺还款", A),
+    Intent("claim_paid", h.claim_paid, "action_record_paid_claim", "声称已还款", A),
+    Intent("financial_hardship", h.financial_hardship, "action_handle_hardship", "表示经济困难", A),
+    Intent(
+        "request_fee_waiver", h.request_fee_waiver, "action_handle_fee_waiver", "申请减免费用", A
+    ),
+    Intent("dispute_debt", h.dispute_debt, "action_record_dispute", "对欠款有异议", A),
+    Intent("wrong_person", h.wrong_person, "action_handle_wrong_person", "非本人"),
+    Intent("stop_contact", h.stop_contact, "action_record_stop_contact", "要求停止联系"),
+    Intent("request_human", h.request_human, "action_handoff_to_human", "要求转人工"),
+    Intent("complain", h.complain, "action_handle_complaint", "投诉"),
+    Intent("express_distress", h.express_distress, "action_handle_distress", "表达心理危机"),
+    Intent("out_of_scope", h.fallback, "action_fallback", "与催收无关"),
+    Intent("nlu_fallback", h.fallback, "action_fallback", "未能理解", trained=False),
+)
+
+# Actions of the verification flow, not of one intent (data/rules/verification.yml).
+FLOW_ACTIONS: dict[str, Handler] = {
+    "action_remember_request": h.verify_first,
+    "action_after_verification": h.after_verification,
+    "action_refuse_locked": h.refuse_locked,
+}
+
+# The borrower gives identity: the handler needs verification only to say "already verified";
+# it is not a debt question to remember and answer after verification.
+IDENTITY_INTENT = "provide_identity"
+
+BY_NAME: dict[str, Intent] = {intent.name: intent for intent in INTENTS}
+HANDLERS: dict[str, Handler] = {intent.name: intent.handler for intent in INTENTS}
+ACTION_HANDLERS: dict[str, Handler] = {
+    **FLOW_ACTIONS,
+    **{intent.action: intent.handler for intent in INTENTS},
+}
+INTENT_LABELS: dict[str, str] = {intent.name: intent.label for intent in INTENTS}
+TRAINED_INTENTS: frozenset[str] = frozenset(i.name for i in INTENTS if i.trained)
+
+# Questions about the debt, answered only after verification (right-party rule).
+DEBT_INTENTS: frozenset[str] = frozenset(
+    i.name for i in INTENTS if i.requires_verification and i.name != IDENTITY_INTENT
+)
+
+
+def respond(turn: Turn, ctx: h.Context) -> Outcome:
+    """Answer a turn with the handler of its intent (unknown intents fall back)."""
+    return HANDLERS.get(turn.intent, h.fallback)(turn, ctx)
