@@ -132,6 +132,15 @@ nginx: $(NGINX) ## Debian's nginx for the production edge and its tests (needs r
 e2e: train guard-train browser ## End-to-end on one real stack: NLU floor, conversation tests, REST, browser
 	$(RUNTIME_ENV) $(PY) -m pytest -q tests/e2e
 
+# Fault tests under load on the production layout (tests/prod): 50 borrowers through nginx to two
+# Rasa instances on PostgreSQL + Redis; one instance stopped, PostgreSQL and Redis each stopped for
+# 2 s and started again mid-run. Stops and starts the machine's PostgreSQL cluster and Redis (root),
+# so it is not part of `make test`. Uses the model as it is (`make train` first; never trains).
+# About 4-5 minutes.
+.PHONY: test-prod
+test-prod: install spacy-model guard-train $(NGINX) ## Fault tests under load on the trained model: instance, PostgreSQL, Redis down (root)
+	$(RUNTIME_ENV) $(PY) -m pytest -q -s -rxs --basetemp=var/test-prod tests/prod
+
 .PHONY: validate
 validate: install ## rasa data validate
 	$(RUNTIME_ENV) $(RASA) data validate --config config.yml --domain domain.yml --data data --fail-on-warnings

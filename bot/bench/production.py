@@ -79,9 +79,14 @@ def _wait_instances(ports: list[int], timeout: float) -> None:
 
 
 def production(
-    model: Path, work: Path, instances: int, backends: Backends
+    model: Path, work: Path, instances: int, backends: Backends, key_prefix: str = ""
 ) -> contextlib.AbstractContextManager[Stack]:
-    """The production profile (see the module docstring); its URL is nginx's edge."""
+    """The production profile (see the module docstring); its URL is nginx's edge.
+
+    ``key_prefix`` names the Redis lock keys (default: one made for the run), so that a caller
+    can find and delete them; nginx's access log is ``work/var/log/nginx-access.log`` and the
+    Rasa instances are the roles ``rasa-0``, ``rasa-1`` ... of the returned stack.
+    """
     ensure_database(backends.postgres_url)
     seed(backends.postgres_url)
     edge, api, web, actions_port = free_port(), free_port(), free_port(), free_port()
@@ -91,7 +96,7 @@ def production(
     conf = layout.var_dir / "run" / "nginx.conf"
     conf.write_text(render(layout), encoding="utf-8")
     log = layout.var_dir / "log" / "nginx-error.log"
-    tracker, lock = _trackers(backends, f"bench{uuid.uuid4().hex[:10]}")
+    tracker, lock = _trackers(backends, key_prefix or f"bench{uuid.uuid4().hex[:10]}")
     env = _env(DATABASE_URL=backends.postgres_url, ACTIONS_PORT=str(actions_port))
     stack = _ours(
         "production", model, work, env, _endpoints(actions_port, tracker, lock), rasa_ports

@@ -29,6 +29,8 @@ WEBHOOK = "/webhooks/rest/webhook"
 RASA_TOKEN = "bench-rasa-token-0123456789"
 ACTION_TOKEN = "bench-action-token-0123456789"
 START_TIMEOUT = 300.0
+# Our stacks send the domain only to actions that need it, as endpoints.yml does.
+SELECTIVE_DOMAIN = True
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,15 @@ def seed(database_url: str) -> None:
     )
 
 
-def _endpoints(actions_port: int, tracker: str, lock: str = "") -> str:
+def _endpoints(
+    actions_port: int, tracker: str, lock: str = "", selective_domain: bool | None = None
+) -> str:
+    selective = SELECTIVE_DOMAIN if selective_domain is None else selective_domain
     return (
         f"action_endpoint:\n  url: http://127.0.0.1:{actions_port}/webhook\n"
         "  headers:\n    X-Action-Token: ${ACTION_SERVER_TOKEN}\n"
-        f"tracker_store:\n{tracker}{lock}"
+        + ("  enable_selective_domain: true\n" if selective else "")
+        + f"tracker_store:\n{tracker}{lock}"
     )
 
 
@@ -110,7 +116,7 @@ def stock(model: Path, work: Path) -> contextlib.AbstractContextManager[Stack]:
     seed(database)
     rasa_port, actions_port = free_port(), free_port()
     (work / "endpoints.yml").write_text(
-        _endpoints(actions_port, _sqlite_tracker(work / "tracker.db"))
+        _endpoints(actions_port, _sqlite_tracker(work / "tracker.db"), selective_domain=False)
     )
     (work / "credentials.yml").write_text("rest:\n")
     env = _env(DATABASE_URL=database)

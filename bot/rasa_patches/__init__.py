@@ -20,12 +20,28 @@ once. The Rasa server is started through :mod:`bot.serve.rasa_server`, which cal
   with a schema compiled once per process (Rasa re-checked the schema itself on every call:
   about 60 ms of CPU per action call);
 - :mod:`~bot.rasa_patches.event_types`: an event's class is found by its type name in a table
-  (Rasa walked every ``Event`` subclass for each event it read: about 5 % of its CPU).
+  (Rasa walked every ``Event`` subclass for each event it read: about 5 % of its CPU);
+- :mod:`~bot.rasa_patches.stored_events`: the SQL tracker store takes the number of stored
+  events from the retrieve of the same message instead of a ``COUNT`` query before each save
+  (safe under the conversation lock; 11 % of a production instance's busy time);
+- :mod:`~bot.rasa_patches.endpoint_session`: one kept HTTP session per endpoint instead of a
+  new session and connection per action call (7 %), closed when the server stops;
+- :mod:`~bot.rasa_patches.tracker_store_failures`: a tracker store that cannot be read or
+  written fails the message (the approved "unavailable" reply) instead of Rasa's silent
+  fallback to an empty in-memory conversation (a new session, the borrower asked to verify
+  again, the turn kept in memory only) while PostgreSQL is down;
+- :mod:`~bot.rasa_patches.model_load`: DIET is loaded for prediction without Rasa's
+  one-example training step (half of the server's start-up), its weights checked complete.
+
+``RASA_PATCHES_OFF`` (comma-separated module names, e.g. ``stored_events,endpoint_session``)
+leaves patches out: for measuring a patch's effect (``python -m bot.bench.cpu``), never for
+production.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +58,18 @@ def apply() -> None:
         action_response_schema,
         circuit_breaker,
         conversation_lock,
+        endpoint_session,
         event_types,
         input_bounds,
+        model_load,
         server_limits,
+        stored_events,
+        tracker_store_failures,
     )
 
+    off = {name.strip() for name in os.environ.get("RASA_PATCHES_OFF", "").split(",")}
+    if "conversation_lock" in off:
+        off.add("stored_events")  # the count is only known under the lock
     for module in (
         input_bounds,
         action_failures,
@@ -55,7 +78,14 @@ def apply() -> None:
         server_limits,
         action_response_schema,
         event_types,
+        stored_events,  # after conversation_lock: only safe under it
+        endpoint_session,
+        tracker_store_failures,
+        model_load,
     ):
+        if module.__name__.rsplit(".", 1)[-1] in off:
+            logger.warning("Rasa patch left out (RASA_PATCHES_OFF): %s", module.__name__)
+            continue
         module.apply()
         logger.debug("Rasa patch applied: %s", module.__name__)
     _applied = True

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.dialogue.safe_replies import safe_messages
 from bot.inbound import MAX_REQUEST_BYTES
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "edge.conf.template"
@@ -71,6 +73,12 @@ def _listen(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ipaddress.ip_address(host).version == 6 else f"{host}:{port}"
 
 
+def unavailable_json() -> str:
+    """The approved "unavailable" sentence as a JSON string, safe inside nginx's quotes."""
+    text = safe_messages("", seed="edge")[0].text
+    return json.dumps(text, ensure_ascii=False).replace("\\", "\\\\").replace("'", "\\'")
+
+
 def render(layout: EdgeLayout, template: str | None = None) -> str:
     """The nginx configuration for ``layout``.
 
@@ -91,6 +99,7 @@ def render(layout: EdgeLayout, template: str | None = None) -> str:
         "WEB_SERVER": _listen(LOOPBACK, layout.web_port),
         "VAR": str(layout.var_dir),
         "MAX_BODY": f"{MAX_REQUEST_BYTES // 1024}k",
+        "UNAVAILABLE_JSON": unavailable_json(),
     }
     unknown = sorted(set(_PLACEHOLDER.findall(text)) - set(values))
     if unknown:

@@ -118,6 +118,7 @@ def running_stack(work: Path, database_url: str, seed: bool = True) -> Iterator[
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n'
         "  headers:\n    X-Action-Token: ${ACTION_SERVER_TOKEN}\n"
+        "  enable_selective_domain: true\n"  # as endpoints.yml
         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tracker_db}"\n'
     )
     env = {
