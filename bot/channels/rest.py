@@ -33,13 +33,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.dialogue.messages import library
-from bot.dialogue.safe_replies import count_failure, safe_messages
+from bot.dialogue.safe_replies import TOO_LONG_SCRIPT, count_failure, safe_messages
 from bot.inbound import MAX_MESSAGE_CHARS, clean_text, too_long
 
 logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 128
-TOO_LONG_SCRIPT = "fallback.too_long"
 
 
 class BadRequest(ValueError):

@@ -24,6 +24,7 @@ DISTRESS_INTENT = "express_distress"
 DISTRESS_SCRIPT = "safety.distress"
 UNAVAILABLE_SCRIPT = "fallback.unavailable"
 OPENING_SCRIPT = "opening.disclosure"
+TOO_LONG_SCRIPT = "fallback.too_long"
 
 FAILURES: collections.Counter[str] = collections.Counter()
 _failures_lock = threading.Lock()

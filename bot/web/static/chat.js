@@ -5,11 +5,12 @@
   const log = document.getElementById("chat-log");
   const form = document.getElementById("chat-form");
   const input = document.getElementById("chat-input");
-  const TOO_LONG = "消息不能为空，也不能超过 " + form.dataset.max + " 个字。";
+  // Approved scripts rendered into the page, for answers that carry none (nginx's own 413/429).
   const MESSAGES = {
-    400: TOO_LONG,
+    400: form.dataset.tooLong,
     403: "页面已过期，请刷新后再试。",
-    413: TOO_LONG,
+    413: form.dataset.tooLong,
+    429: form.dataset.rateLimited,
     502: form.dataset.unavailable,
     503: form.dataset.unavailable,
   };

@@ -20,6 +20,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
+from bot.dialogue.safe_replies import TOO_LONG_SCRIPT, UNAVAILABLE_SCRIPT
 from bot.inbound import MAX_MESSAGE_CHARS
 from bot.web.address import client_address
 from bot.web.payload import json_object, text_field
@@ -30,11 +31,9 @@ logger = logging.getLogger(__name__)
 
 SENDER_KEY = "chat_sender"
 SEEN_KEY = "chat_seen"  # wall-clock seconds of the conversation's last activity
-MAX_MESSAGE = MAX_MESSAGE_CHARS
 RETRY_AFTER_SECONDS = 60
 # What the page itself says to the borrower comes from the scripts library too.
 HINT_SCRIPT = "opening.chat_hint"
-UNAVAILABLE_SCRIPT = "fallback.unavailable"
 RATE_LIMITED_SCRIPT = "fallback.rate_limited"
 
 
@@ -63,8 +62,8 @@ async def _conversation(request: web.Request) -> tuple[str, bool]:
 
 
 def _script(request: web.Request, script_id: str, seed: str) -> str:
-    hotline = request.app[POLICY].institution.hotline
-    return request.app[LIBRARY].render(script_id, {"hotline": hotline}, seed=seed).text
+    values = {"hotline": request.app[POLICY].institution.hotline, "max_chars": MAX_MESSAGE_CHARS}
+    return request.app[LIBRARY].render(script_id, values, seed=seed).text
 
 
 def _apology(request: web.Request, script_id: str, seed: str, status: int) -> web.Response:
@@ -82,7 +81,10 @@ async def chat_page(request: web.Request) -> dict[str, Any]:
     return {
         "hint": request.app[LIBRARY].render(HINT_SCRIPT, seed=sender).text,
         "unavailable": _script(request, UNAVAILABLE_SCRIPT, sender),
-        "max_message": MAX_MESSAGE,
+        # What the page shows when the edge (nginx) refuses a message before this app sees it.
+        "too_long": _script(request, TOO_LONG_SCRIPT, sender),
+        "rate_limited": _script(request, RATE_LIMITED_SCRIPT, sender),
+        "max_message": MAX_MESSAGE_CHARS,
     }
 
 
@@ -97,7 +99,7 @@ async def send_message(request: web.Request) -> web.StreamResponse:
     if not request.app[CHAT_LIMITER].allow(address, sender):
         logger.warning("chat rate limit reached by %s (%s)", address, sender)
         return _apology(request, RATE_LIMITED_SCRIPT, sender, 429)
-    message = text_field(await json_object(request), "message", MAX_MESSAGE)
+    message = text_field(await json_object(request), "message", MAX_MESSAGE_CHARS)
     try:
         replies = await request.app[RASA].send(sender, message, client=address)
     except RasaUnavailableError as error:

@@ -73,3 +73,6 @@ async def test_what_the_page_says_comes_from_approved_scripts(client) -> None:
     assert "例如“我还欠多少钱”" in html  # opening.chat_hint
     assert "官方客服热线400-800-0000" in html  # fallback.unavailable, hotline from policy.yml
     assert 'maxlength="500"' in html
+    # What the page shows for the edge's own 413 and 429 (no text of their own).
+    assert "超过500个字" in html and "请分几条简短地发给我" in html  # fallback.too_long
+    assert "速度有点快" in html  # fallback.rate_limited
