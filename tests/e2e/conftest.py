@@ -101,6 +101,17 @@ class Stack:
         return make_session_factory(make_engine(self.database_url))()
 
 
+def stop(procs: list[subprocess.Popen]) -> None:
+    """Terminate the servers, killing any that does not stop within 20 s."""
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 @contextmanager
 def running_stack(work: Path, database_url: str, seed: bool = True) -> Iterator[Stack]:
     """Start an action server and a Rasa server on free ports; stop them on exit.
@@ -161,13 +172,7 @@ def running_stack(work: Path, database_url: str, seed: bool = True) -> Iterator[
             procs={"actions": procs[0], "rasa": procs[1]},
         )
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(procs)
 
 
 @pytest.fixture(scope="session")

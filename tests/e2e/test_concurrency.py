@@ -40,6 +40,7 @@ from tests.e2e.conftest import (
     Stack,
     _free_port,
     _wait,
+    stop,
 )
 
 CONVERSATIONS = 30
@@ -238,13 +239,7 @@ def prod_stacks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProdStacks
         stacks = [Stack(f"http://127.0.0.1:{port}", database_url) for port in ports]
         yield ProdStacks(stacks, key_prefix)
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(procs)
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
