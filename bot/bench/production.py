@@ -9,17 +9,20 @@ missing and never emptied; the Redis lock keys carry a prefix unique to the run.
 from __future__ import annotations
 
 import contextlib
+import subprocess
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.bench.processes import free_port
+from bot.bench.processes import free_port, stop
 from bot.bench.stacks import (
     RASA_TOKEN,
+    START_TIMEOUT,
     WEBHOOK,
     Backends,
     Stack,
@@ -66,15 +69,25 @@ def _trackers(backends: Backends, prefix: str) -> tuple[str, str]:
     return tracker, lock
 
 
-def _wait_instances(ports: list[int], timeout: float) -> None:
+def _wait_instances(ports: list[int], procs: list[subprocess.Popen], timeout: float) -> None:
+    """Wait until every Rasa instance answers ``/status`` (the model is loaded).
+
+    Raises:
+        RuntimeError: An instance exited, or not every one answered within ``timeout`` seconds.
+    """
     deadline = time.monotonic() + timeout
     for port in ports:
-        while time.monotonic() < deadline:
+        while True:
+            for proc in procs:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{proc.args!r} exited with {proc.returncode}")
             with contextlib.suppress(requests.RequestException):
                 if requests.get(
                     f"http://127.0.0.1:{port}/status", params={"token": RASA_TOKEN}, timeout=5
                 ).ok:
                     break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Rasa on port {port} did not answer within {timeout:.0f} s")
             time.sleep(0.2)
 
 
@@ -101,26 +114,25 @@ def production(
     stack = _ours(
         "production", model, work, env, _endpoints(actions_port, tracker, lock), rasa_ports
     )
-    stack.roles["nginx"] = _spawn(
-        "nginx",
-        [
-            NGINX,
-            "-p",
-            f"{layout.var_dir}/",
-            "-c",
-            str(conf),
-            "-e",
-            str(log),
-        ],
-        env,
-        work,
-    )
     stack.url = f"http://127.0.0.1:{edge}{WEBHOOK}"
-    return _ready_everywhere(stack, rasa_ports)
+    nginx = [NGINX, "-p", f"{layout.var_dir}/", "-c", str(conf), "-e", str(log)]
+    return _edge_after_instances(stack, rasa_ports, lambda: _spawn("nginx", nginx, env, work))
 
 
 @contextlib.contextmanager
-def _ready_everywhere(stack: Stack, rasa_ports: list[int]):
+def _edge_after_instances(
+    stack: Stack, rasa_ports: list[int], start_edge: Callable[[], subprocess.Popen]
+) -> Iterator[Stack]:
+    """Start nginx only once every instance has its model, as ``bin/run-stack`` does.
+
+    Started earlier, the edge answers the first requests with the approved "unavailable" reply,
+    which the start-up probe cannot tell from a real answer; the start time then measured nginx.
+    """
+    try:
+        _wait_instances(rasa_ports, list(stack.roles.values()), START_TIMEOUT)
+        stack.roles["nginx"] = start_edge()
+    except BaseException:
+        stop(list(stack.roles.values()))
+        raise
     with _running(stack) as running:
-        _wait_instances(rasa_ports, 120)
         yield running
