@@ -11,8 +11,10 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 ARRAY_NAMES = ("vocabulary", "idf", "coef", "intercept", "classes", "sublinear_tf")
 
@@ -36,9 +38,9 @@ class TfidfLogistic:
     def __init__(
         self,
         vocabulary: Sequence[str],
-        idf: np.ndarray,
-        coef: np.ndarray,
-        intercept: np.ndarray,
+        idf: NDArray[np.float64],
+        coef: NDArray[np.float64],
+        intercept: NDArray[np.float64],
         classes: Sequence[str],
         sublinear_tf: bool = True,
     ) -> None:
@@ -102,7 +104,7 @@ class TfidfLogistic:
             classes=[str(label) for label in classifier.classes_],
         )
 
-    def probabilities(self, grams: Iterable[str]) -> np.ndarray:
+    def probabilities(self, grams: Iterable[str]) -> NDArray[np.float64]:
         """Class probabilities of one text given its n-grams, in ``self.classes`` order."""
         counts = Counter(grams)
         columns: list[int] = []
@@ -120,9 +122,10 @@ class TfidfLogistic:
             scores += (weights / norm) @ self.weights[columns]
         scores -= scores.max()
         exp = np.exp(scores)
-        return exp / exp.sum()
+        probabilities: NDArray[np.float64] = exp / exp.sum()
+        return probabilities
 
-    def arrays(self) -> dict[str, np.ndarray]:
+    def arrays(self) -> dict[str, NDArray[Any]]:
         """The arrays that ``from_arrays`` reads back (for ``np.savez``)."""
         return {
             "vocabulary": np.array(self.vocabulary, dtype=str),
@@ -134,7 +137,7 @@ class TfidfLogistic:
         }
 
     @classmethod
-    def from_arrays(cls, arrays: dict[str, np.ndarray] | np.lib.npyio.NpzFile) -> TfidfLogistic:
+    def from_arrays(cls, arrays: dict[str, NDArray[Any]] | np.lib.npyio.NpzFile) -> TfidfLogistic:
         """Rebuild a scorer from ``arrays()`` output.
 
         Raises:

@@ -18,7 +18,8 @@ def free_port() -> int:
     """A TCP port on loopback that nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def rss_mb(pid: int) -> float:
@@ -79,7 +80,7 @@ class MemoryWatch:
             self.sample()
 
 
-def first_answer(url: str, procs: list[subprocess.Popen], timeout: float) -> None:
+def first_answer(url: str, procs: list[subprocess.Popen[bytes]], timeout: float) -> None:
     """Wait until ``url`` (the REST webhook) answers a greeting.
 
     Raises:
@@ -101,7 +102,7 @@ def first_answer(url: str, procs: list[subprocess.Popen], timeout: float) -> Non
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
 
 
-def stop(procs: list[subprocess.Popen], grace: float = 20.0) -> None:
+def stop(procs: list[subprocess.Popen[bytes]], grace: float = 20.0) -> None:
     """Terminate the processes (they were started by us), then kill what is left."""
     for proc in procs:
         if proc.poll() is None:

@@ -69,7 +69,7 @@ def _trackers(backends: Backends, prefix: str) -> tuple[str, str]:
     return tracker, lock
 
 
-def _wait_instances(ports: list[int], procs: list[subprocess.Popen], timeout: float) -> None:
+def _wait_instances(ports: list[int], procs: list[subprocess.Popen[bytes]], timeout: float) -> None:
     """Wait until every Rasa instance answers ``/status`` (the model is loaded).
 
     Raises:
@@ -121,7 +121,7 @@ def production(
 
 @contextlib.contextmanager
 def _edge_after_instances(
-    stack: Stack, rasa_ports: list[int], start_edge: Callable[[], subprocess.Popen]
+    stack: Stack, rasa_ports: list[int], start_edge: Callable[[], subprocess.Popen[bytes]]
 ) -> Iterator[Stack]:
     """Start nginx only once every instance has its model, as ``bin/run-stack`` does.
 

@@ -49,7 +49,7 @@ class Stack:
 
     name: str
     url: str
-    roles: dict[str, subprocess.Popen] = field(default_factory=dict)
+    roles: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     start_s: float = 0.0
 
     def rasa_pids(self) -> dict[str, int]:
@@ -67,7 +67,7 @@ def _env(**extra: str) -> dict[str, str]:
     }
 
 
-def _spawn(role: str, cmd: list[str], env: dict[str, str], logs: Path) -> subprocess.Popen:
+def _spawn(role: str, cmd: list[str], env: dict[str, str], logs: Path) -> subprocess.Popen[bytes]:
     log = (logs / f"{role}.log").open("w")
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 

@@ -40,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 128
 
+Handler = Callable[[Request], Awaitable[HTTPResponse]]
+
 
 class BadRequest(ValueError):
     """The request body is not a valid channel message."""
@@ -75,6 +77,12 @@ def parse_body(raw: bytes) -> tuple[str, str, Any]:
     return sender, message, forwarded
 
 
+def _route(blueprint: Blueprint, uri: str, method: str) -> Callable[[Handler], Handler]:
+    """``blueprint.route(uri, methods=[method])``, typed: sanic's ``Blueprint.route`` is not."""
+    decorator: Callable[[Handler], Handler] = blueprint.route(uri, methods=[method])
+    return decorator
+
+
 def _is_loopback(address: str) -> bool:
     try:
         return ipaddress.ip_address(address).is_loopback
@@ -92,7 +100,7 @@ def client_address(request: Request, forwarded: Any) -> str:
     return peer
 
 
-class BoundedRestInput(InputChannel):
+class BoundedRestInput(InputChannel):  # type: ignore[misc]  # Rasa is untyped: subclassing Any
     """Rasa's REST channel, hardened (see the module docstring)."""
 
     @classmethod
@@ -104,11 +112,11 @@ class BoundedRestInput(InputChannel):
         """``GET /`` (health) and ``POST /webhook``."""
         hook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
-        @hook.route("/", methods=["GET"])
+        @_route(hook, "/", "GET")
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        @hook.route("/webhook", methods=["POST"])
+        @_route(hook, "/webhook", "POST")
         async def receive(request: Request) -> HTTPResponse:
             try:
                 sender, text, forwarded = parse_body(request.body or b"")
@@ -141,7 +149,8 @@ class BoundedRestInput(InputChannel):
             logger.error("conversation %s: no reply to a message; safe reply sent", sender)
             count_failure("no_reply")
             return [_bot_message(sender, m.text) for m in safe_messages(text, sender)]
-        return collector.messages
+        replies: list[dict[str, Any]] = collector.messages
+        return replies
 
 
 def _bot_message(sender: str, text: str) -> dict[str, Any]:

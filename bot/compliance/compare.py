@@ -19,7 +19,7 @@ import argparse
 import random
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -27,6 +27,9 @@ from bot.compliance import dataset, features, guard, paths, rules, train
 from bot.compliance.bench import measure, sample_texts
 from bot.compliance.evaluate import evaluate
 from bot.compliance.model import Prediction
+
+if TYPE_CHECKING:
+    from spacy.pipeline import TextCategorizer
 
 EPOCHS = 20
 BOW_CONFIG = {
@@ -51,13 +54,15 @@ def fit_spacy(texts: list[str], labels: list[str], architecture: str) -> Any:
         The trained ``Language`` object.
     """
     import spacy
-    from spacy.training import Example
-    from spacy.util import fix_random_seed, minibatch
+    from spacy.training.example import Example
+    from spacy.util import minibatch
+    from thinc.api import fix_random_seed  # what spacy.util re-exports
 
     fix_random_seed(train.SEED)
     shuffler = random.Random(train.SEED)
     nlp = spacy.blank("zh")
-    textcat = nlp.add_pipe("textcat", config=BOW_CONFIG if architecture == "bow" else {})
+    config = BOW_CONFIG if architecture == "bow" else {}
+    textcat = cast("TextCategorizer", nlp.add_pipe("textcat", config=config))
     classes = sorted(set(labels))
     for label in classes:
         textcat.add_label(label)
@@ -71,7 +76,8 @@ def fit_spacy(texts: list[str], labels: list[str], architecture: str) -> Any:
     optimizer = nlp.initialize(lambda: examples)
     for _ in range(EPOCHS):
         shuffler.shuffle(examples)
-        for batch in minibatch(examples, size=16):
+        # spacy.util.minibatch has no annotations, hence the ignore.
+        for batch in minibatch(examples, size=16):  # type: ignore[no-untyped-call]
             nlp.update(batch, sgd=optimizer)
     return nlp
 

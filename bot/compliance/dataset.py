@@ -96,7 +96,9 @@ def parse_context(raw: dict[str, Any] | None) -> GuardContext | None:
     return GuardContext(**values)
 
 
-def _examples(items: Iterable[Any], category: str, violating: bool, source: str) -> list[Example]:
+def _examples(
+    items: Iterable[Any] | None, category: str, violating: bool, source: str
+) -> list[Example]:
     examples = []
     for item in items or ():
         if isinstance(item, str):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 
 from bot.compliance import features, rules
 from bot.textclf import TfidfLogistic
@@ -57,7 +58,7 @@ class LinearModel:
         self.fingerprint = fingerprint
         self.ok_column = self.classes.index(rules.OK_LABEL)
 
-    def probabilities(self, text: str) -> np.ndarray:
+    def probabilities(self, text: str) -> NDArray[np.float64]:
         """Return class probabilities for a sentence, in ``self.classes`` order."""
         return self.scorer.probabilities(features.analyze(text))
 

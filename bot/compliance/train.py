@@ -17,13 +17,19 @@ import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from bot.compliance import dataset, features, paths, patterns, rules
 from bot.compliance.model import LinearModel
 from bot.compliance.text import normalize
 from bot.textclf import TfidfLogistic
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +57,7 @@ def training_set(examples: list[dataset.Example]) -> tuple[list[str], list[str]]
     return [text for text, _ in pairs], [str(label) for _, label in pairs]
 
 
-def _fit(texts: list[str], labels: list[str]) -> tuple[object, object]:
+def _fit(texts: list[str], labels: list[str]) -> tuple[TfidfVectorizer, LogisticRegression]:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -62,22 +68,25 @@ def _fit(texts: list[str], labels: list[str]) -> tuple[object, object]:
     return vectorizer, classifier
 
 
-def _pattern_flags(texts: list[str]) -> np.ndarray:
+def _pattern_flags(texts: list[str]) -> NDArray[np.bool_]:
     return np.array([bool(patterns.find(normalize(text).text)) for text in texts])
 
 
-def sklearn_p_ok(train_texts: list[str], train_labels: list[str], texts: list[str]) -> np.ndarray:
+def sklearn_p_ok(
+    train_texts: list[str], train_labels: list[str], texts: list[str]
+) -> NDArray[np.float64]:
     """Fit on one split and return P(ok) for ``texts`` (used for cross-validation)."""
     vectorizer, classifier = _fit(train_texts, train_labels)
     probs = classifier.predict_proba(vectorizer.transform(texts))
-    return probs[:, list(classifier.classes_).index(rules.OK_LABEL)]
+    p_ok: NDArray[np.float64] = probs[:, list(classifier.classes_).index(rules.OK_LABEL)]
+    return p_ok
 
 
 def cross_validated_p_ok(
     texts: list[str],
     labels: list[str],
-    fit_predict: Callable[[list[str], list[str], list[str]], np.ndarray] = sklearn_p_ok,
-) -> np.ndarray:
+    fit_predict: Callable[[list[str], list[str], list[str]], NDArray[np.float64]] = sklearn_p_ok,
+) -> NDArray[np.float64]:
     """Out-of-fold P(ok) per sentence, by stratified k-fold cross-validation.
 
     Args:
@@ -103,7 +112,7 @@ def cross_validated_p_ok(
 
 
 def choose_threshold(
-    p_ok: np.ndarray, texts: list[str], labels: list[str]
+    p_ok: NDArray[np.float64], texts: list[str], labels: list[str]
 ) -> tuple[float, dict[str, float]]:
     """Pick the P(ok) threshold from out-of-fold predictions.
 

@@ -10,7 +10,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection
 
-from bot.db.settings import REPO_ROOT, database_url
+from bot import settings
+from bot.settings import REPO_ROOT
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,8 @@ def alembic_config(url: str | None = None, *, connection: Connection | None = No
     config = Config(str(ALEMBIC_INI)) if ALEMBIC_INI.exists() else Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     # ConfigParser interpolates "%": escape it (URL-encoded passwords contain it).
-    config.set_main_option("sqlalchemy.url", (url or database_url()).replace("%", "%%"))
+    url = url or settings.current().database_url
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     config.attributes["configure_logger"] = False
     if connection is not None:
         config.attributes["connection"] = connection

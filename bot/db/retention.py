@@ -37,17 +37,16 @@ from sqlalchemy import delete, func, inspect, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot import settings
 from bot.db.models import ComplianceEvent, ContactPreference, Dispute, Handoff
-from bot.db.settings import database_url, make_engine
+from bot.db.settings import make_engine
 from bot.db.types import utcnow
 from bot.db.web_models import TurnAnnotation
-from bot.web.config import DEFAULT_TRACKER_PATH
 from bot.web.tracker import EVENTS
 
 logger = logging.getLogger(__name__)
 
 RETENTION_DAYS_ENV = "RETENTION_DAYS"
-TRACKER_DB_URL_ENV = "TRACKER_DB_URL"
 LEGAL_MINIMUM_DAYS = 731  # two years, counting a 29 February (Art. 68: "at least two years")
 DEFAULT_RETENTION_DAYS = LEGAL_MINIMUM_DAYS
 TRACKER_EVENTS = "tracker events"
@@ -160,12 +159,6 @@ def retention_days(environ: Mapping[str, str] | None = None) -> int:
     return check_days(days)
 
 
-def tracker_db_url(environ: Mapping[str, str] | None = None) -> str:
-    """Return Rasa's tracker store URL: ``TRACKER_DB_URL`` or ``<repo>/var/rasa_tracker.db``."""
-    env = os.environ if environ is None else environ
-    return env.get(TRACKER_DB_URL_ENV, "").strip() or f"sqlite:///{DEFAULT_TRACKER_PATH}"
-
-
 def purge_tracker(engine: Engine, cutoff: dt.datetime, *, dry_run: bool = False) -> int:
     """Delete the tracker store's events older than ``cutoff``.
 
@@ -263,7 +256,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         prog="python -m bot.db.retention",
         description="Remove raw conversation text older than the retention period "
         f"(${RETENTION_DAYS_ENV}, default and minimum {LEGAL_MINIMUM_DAYS} days) from Rasa's "
-        f"tracker store (${TRACKER_DB_URL_ENV}) and our database ($DATABASE_URL).",
+        "tracker store ($TRACKER_DB_URL) and our database ($DATABASE_URL).",
     )
     parser.add_argument(
         "--days", type=int, help=f"retention period in days (default ${RETENTION_DAYS_ENV})"
@@ -279,16 +272,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: Command-line arguments (default ``sys.argv[1:]``).
 
     Returns:
-        The exit status: 0, or 2 when the retention period is refused.
+        The exit status: 0, or 2 when the retention period or a setting is refused.
     """
     args = _parse(argv)
     try:
         days = retention_days() if args.days is None else check_days(args.days)
-    except RetentionError as error:
+        stores = settings.current()
+    except (RetentionError, settings.ConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    database = make_engine(database_url())
-    tracker = make_engine(tracker_db_url(), sqlite_foreign_keys=False)
+    database = make_engine(stores.database_url)
+    tracker = make_engine(stores.tracker_db_url, sqlite_foreign_keys=False)
     try:
         report = purge(database, tracker, days, dry_run=args.dry_run)
     finally:

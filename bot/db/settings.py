@@ -1,14 +1,13 @@
-"""Database settings, engine and session helpers.
+"""Database engine and session helpers.
 
-``DATABASE_URL`` selects the database (any SQLAlchemy URL, e.g.
-``postgresql+psycopg2://user@127.0.0.1:5432/collection``); without it the assistant uses the
-SQLite file ``<repo>/var/collection.db``. Nothing here runs at import time: callers create the
-engine and session factory once (at action-server or web-app start) and open one session per
-action call or request with :func:`session_scope`.
+The database is ``DATABASE_URL`` (any SQLAlchemy URL, e.g.
+``postgresql+psycopg2://user@127.0.0.1:5432/collection``), read by :mod:`bot.settings`; without
+it the assistant uses the SQLite file ``<repo>/var/collection.db``. Nothing here runs at import
+time: callers create the engine and session factory once (at action-server or web-app start) and
+open one session per action call or request with :func:`session_scope`.
 """
 
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,20 +17,9 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import settings
+
 logger = logging.getLogger(__name__)
-
-DATABASE_URL_ENV = "DATABASE_URL"
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SQLITE_PATH = REPO_ROOT / "var" / "collection.db"
-
-
-def database_url() -> str:
-    """Return the configured database URL.
-
-    Returns:
-        ``$DATABASE_URL`` if set and non-empty, else ``sqlite:///<repo>/var/collection.db``.
-    """
-    return os.environ.get(DATABASE_URL_ENV, "").strip() or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
 def _ensure_sqlite_folder(url: str) -> None:
@@ -59,7 +47,7 @@ def make_engine(
     every connection.
 
     Args:
-        url: Database URL; defaults to :func:`database_url`.
+        url: Database URL; defaults to ``DATABASE_URL`` (:func:`bot.settings.current`).
         sqlite_foreign_keys: Enforce foreign keys on SQLite (migrations turn this off, because
             batch table rebuilds need it off).
         **kwargs: Passed on to :func:`sqlalchemy.create_engine`.
@@ -67,7 +55,7 @@ def make_engine(
     Returns:
         The engine (``future=True``).
     """
-    url = url or database_url()
+    url = url or settings.current().database_url
     _ensure_sqlite_folder(url)
     engine = create_engine(url, future=True, **kwargs)
     if engine.dialect.name == "sqlite" and sqlite_foreign_keys:

@@ -50,7 +50,6 @@ import hashlib
 import hmac
 import ipaddress
 import logging
-import os
 import re
 import secrets
 import threading
@@ -59,6 +58,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
+from bot import settings
 from bot.db.conversation_state import forget_verification, remember_verified
 from bot.db.masking import mask_phone
 from bot.db.models import Account, AccountStatus, Customer, VerificationAttempt
@@ -73,7 +73,6 @@ DEFAULT_LOCK_HOURS = 24
 DEFAULT_CLIENT_MAX_FAILURES = 5
 DEFAULT_CLIENT_WINDOW_HOURS = 24
 
-CLIENT_KEY_SECRET_ENV = "CLIENT_KEY_SECRET"
 CLIENT_KEY_LENGTH = 64
 CLIENT_LOCK_REASON = "client_failures"
 
@@ -118,10 +117,11 @@ def normalize_mobile(mobile: str) -> str:
 def client_key(address: str) -> str:
     """Key a client's network address for the per-client limit, without storing the address.
 
-    HMAC-SHA256 with the secret in ``$CLIENT_KEY_SECRET``; without it a random secret made once
-    per process is used (with a warning): keys then differ between processes and restarts, so
-    the limit only holds within one process. An IPv6 address is keyed by its /64 network (one
-    subscriber usually holds a whole /64); an IPv4-mapped IPv6 address by its IPv4 address.
+    HMAC-SHA256 with the secret in ``CLIENT_KEY_SECRET`` (:mod:`bot.settings`); without it a
+    random secret made once per process is used (with a warning): keys then differ between
+    processes and restarts, so the limit only holds within one process. An IPv6 address is keyed
+    by its /64 network (one subscriber usually holds a whole /64); an IPv4-mapped IPv6 address by
+    its IPv4 address.
 
     Args:
         address: The client's address as the server saw it (e.g. ``"203.0.113.7"``).
@@ -148,16 +148,15 @@ def _client_identity(address: str) -> str:
 
 
 def _client_key_secret() -> bytes:
-    configured = os.environ.get(CLIENT_KEY_SECRET_ENV, "")
+    configured = settings.current().client_key_secret
     if configured:
         return configured.encode()
     global _process_secret
     with _process_secret_lock:
         if _process_secret is None:
             logger.warning(
-                "%s is not set: client keys use a per-process random secret, so the "
-                "per-client verification limit does not hold across processes or restarts",
-                CLIENT_KEY_SECRET_ENV,
+                "CLIENT_KEY_SECRET is not set: client keys use a per-process random secret, so "
+                "the per-client verification limit does not hold across processes or restarts"
             )
             _process_secret = secrets.token_bytes(32)
         return _process_secret

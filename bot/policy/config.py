@@ -16,15 +16,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from bot import settings
 from bot.policy.errors import PolicyFileError, UnknownTenorError
+from bot.settings import POLICY_FILE_ENV
 
 logger = logging.getLogger(__name__)
-
-POLICY_FILE_ENV = "POLICY_FILE"
-"""Environment variable that overrides the policy file path."""
-
-DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[2] / "policy.yml"
-"""``policy.yml`` at the repository root."""
 
 MAX_MONTHS_BY_LAW = 60
 """Personalised installments last at most 5 years (信用卡业务监督管理办法 Art. 70)."""
@@ -231,8 +227,8 @@ def load_policy(path: str | os.PathLike[str] | None = None) -> Policy:
     """Read and validate the policy file.
 
     Args:
-        path: Policy file to read. Defaults to ``$POLICY_FILE``, then ``policy.yml`` at the
-            repository root.
+        path: Policy file to read. Defaults to ``POLICY_FILE`` (:mod:`bot.settings`), else
+            ``policy.yml`` at the repository root.
 
     Returns:
         The validated policy.
@@ -241,7 +237,7 @@ def load_policy(path: str | os.PathLike[str] | None = None) -> Policy:
         PolicyFileError: If the file is missing, is not valid YAML, or breaks a rule; the
             message names the file and the key.
     """
-    source = Path(path or os.environ.get(POLICY_FILE_ENV) or DEFAULT_POLICY_PATH)
+    source = Path(path or settings.current().policy_file)
     try:
         text = source.read_text(encoding="utf-8")
     except OSError as exc:

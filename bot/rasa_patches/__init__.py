@@ -33,15 +33,16 @@ once. The Rasa server is started through :mod:`bot.serve.rasa_server`, which cal
 - :mod:`~bot.rasa_patches.model_load`: DIET is loaded for prediction without Rasa's
   one-example training step (half of the server's start-up), its weights checked complete.
 
-``RASA_PATCHES_OFF`` (comma-separated module names, e.g. ``stored_events,endpoint_session``)
-leaves patches out: for measuring a patch's effect (``python -m bot.bench.cpu``), never for
-production.
+``RASA_PATCHES_OFF`` (comma-separated module names, e.g. ``stored_events,endpoint_session``;
+read by :mod:`bot.settings`) leaves patches out: for measuring a patch's effect
+(``python -m bot.bench.cpu``), never for production.
 """
 
 from __future__ import annotations
 
 import logging
-import os
+
+from bot import settings
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def apply() -> None:
         tracker_store_failures,
     )
 
-    off = {name.strip() for name in os.environ.get("RASA_PATCHES_OFF", "").split(",")}
+    off = set(settings.current().rasa_patches_off)
     if "conversation_lock" in off:
         off.add("stored_events")  # the count is only known under the lock
     for module in (

@@ -68,7 +68,9 @@ def apply() -> None:
     handle_message = MessageProcessor.handle_message
 
     @functools.wraps(remote_run)
-    async def run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any):
+    async def run(
+        self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any
+    ) -> Any:
         try:
             return await remote_run(self, output_channel, nlg, tracker, domain)
         except ActionExecutionRejection:
@@ -92,7 +94,7 @@ def apply() -> None:
         finally:
             _turn.reset(token)
 
-    run._safe = True  # type: ignore[attr-defined]
-    RemoteAction.run = run  # type: ignore[method-assign]
-    MessageProcessor._run_action = _run_action  # type: ignore[method-assign]
-    MessageProcessor.handle_message = _handle_message  # type: ignore[method-assign]
+    run._safe = True  # type: ignore[attr-defined]  # a marker on the wrapper
+    RemoteAction.run = run
+    MessageProcessor._run_action = _run_action
+    MessageProcessor.handle_message = _handle_message

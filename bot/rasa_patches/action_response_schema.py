@@ -55,4 +55,4 @@ def apply() -> None:
     """Replace ``RemoteAction._validate_action_result``."""
     if RemoteAction._validate_action_result is validate_action_result:
         return
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = validate_action_result

@@ -29,7 +29,8 @@ RECOVERED_SCRIPT = "fallback.recovered"
 
 def needs_recovery(processor: MessageProcessor, tracker: Any) -> bool:
     """Whether the tracker ends in a tripped circuit breaker (no listen after the limit)."""
-    return processor.is_action_limit_reached(tracker, should_predict_another_action=True)
+    reached: bool = processor.is_action_limit_reached(tracker, should_predict_another_action=True)
+    return reached
 
 
 def apply() -> None:
@@ -53,5 +54,5 @@ def apply() -> None:
         tracker.update(BotUttered(message.text, metadata=metadata))
         tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
 
-    run_prediction_loop._recovering = True  # type: ignore[attr-defined]
-    MessageProcessor._run_prediction_loop = run_prediction_loop  # type: ignore[method-assign]
+    run_prediction_loop._recovering = True  # type: ignore[attr-defined]  # a marker on the wrapper
+    MessageProcessor._run_prediction_loop = run_prediction_loop

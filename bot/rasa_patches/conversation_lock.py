@@ -81,7 +81,8 @@ def next_number(lock: TicketLock, now: float) -> int:
     ticket for its own. A fresh lock starts from the clock in milliseconds instead.
     """
     if lock.tickets:
-        return lock.last_issued + 1
+        last_issued: int = lock.last_issued
+        return last_issued + 1
     return int(now * 1000)
 
 
@@ -174,7 +175,8 @@ def _redis_change(store: RedisLockStore, conversation_id: str, step: Change[T]) 
         return result
 
     # redis-py re-runs `attempt` on a WatchError (another instance changed the lock meanwhile).
-    return store.red.transaction(attempt, key, value_from_callable=True)
+    result: T = store.red.transaction(attempt, key, value_from_callable=True)
+    return result
 
 
 # ---------------------------------------------------------------- the lock
@@ -294,4 +296,4 @@ def apply() -> None:
     """Replace ``LockStore.lock`` (inherited by the in-memory and the Redis lock store)."""
     if LockStore.lock is conversation_lock:
         return
-    LockStore.lock = conversation_lock  # type: ignore[method-assign,assignment]
+    LockStore.lock = conversation_lock

@@ -46,10 +46,11 @@ _open: weakref.WeakKeyDictionary[aiohttp.ClientSession, asyncio.AbstractEventLoo
 def session_for(endpoint: EndpointConfig) -> aiohttp.ClientSession:
     """The open session of ``endpoint`` on the running event loop (made when missing)."""
     loop = asyncio.get_running_loop()
+    kept: tuple[asyncio.AbstractEventLoop, aiohttp.ClientSession] | None
     kept = endpoint.__dict__.get(SESSION)
     if kept is not None and kept[0] is loop and not kept[1].closed:
         return kept[1]
-    session = endpoint.session()
+    session: aiohttp.ClientSession = endpoint.session()
     endpoint.__dict__[SESSION] = (loop, session)
     _open[session] = loop
     return session
@@ -133,5 +134,5 @@ def apply() -> None:
     """Replace ``EndpointConfig.request`` and the server's shutdown listener."""
     if EndpointConfig.request is request:
         return
-    EndpointConfig.request = request  # type: ignore[method-assign]
+    EndpointConfig.request = request
     rasa.core.run.close_resources = close_resources  # looked up by serve_application

@@ -35,4 +35,4 @@ def apply() -> None:
     """Replace the static method ``Event.resolve_by_type``."""
     if Event.resolve_by_type is resolve_by_type:
         return
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign,assignment]
+    Event.resolve_by_type = staticmethod(resolve_by_type)

@@ -31,9 +31,9 @@ def apply() -> None:
         return
 
     @functools.wraps(original)
-    async def parse_message(self: MessageProcessor, message: Any, *args: Any, **kwargs: Any):
+    async def parse_message(self: MessageProcessor, message: Any, *args: Any, **kwargs: Any) -> Any:
         message.text = bounded(message.text)
         return await original(self, message, *args, **kwargs)
 
-    parse_message._bounded = True  # type: ignore[attr-defined]
-    MessageProcessor.parse_message = parse_message  # type: ignore[method-assign]
+    parse_message._bounded = True  # type: ignore[attr-defined]  # a marker on the wrapper
+    MessageProcessor.parse_message = parse_message

@@ -29,7 +29,7 @@ from rasa.utils.tensorflow.models import RasaModel
 
 logger = logging.getLogger(__name__)
 
-RASA_LOAD = RasaModel.load.__func__  # type: ignore[attr-defined]  # Rasa's own, for the tests
+RASA_LOAD = RasaModel.load.__func__  # Rasa's own, for the tests
 
 
 def load(
@@ -75,4 +75,4 @@ def apply() -> None:
     """Replace the class method ``RasaModel.load`` (inherited by DIET and TED)."""
     if getattr(RasaModel.load, "__func__", None) is load:
         return
-    RasaModel.load = classmethod(load)  # type: ignore[method-assign,assignment]
+    RasaModel.load = classmethod(load)

@@ -81,5 +81,5 @@ def apply() -> None:
     def configure_app(*args: Any, **kwargs: Any) -> Any:
         return harden(original(*args, **kwargs))
 
-    configure_app._hardened = True  # type: ignore[attr-defined]
+    configure_app._hardened = True  # type: ignore[attr-defined]  # a marker on the wrapper
     rasa.core.run.configure_app = configure_app

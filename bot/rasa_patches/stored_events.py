@@ -55,7 +55,7 @@ def mark(tracker: DialogueStateTracker, stored: int) -> None:
 
 def stored_count(tracker: DialogueStateTracker) -> int | None:
     """The number of stored events the mark vouches for, or None to count them."""
-    found = getattr(tracker, MARK, None)
+    found: tuple[int, object, int] | None = getattr(tracker, MARK, None)
     if found is None:
         return None
     stored, last, owner = found
@@ -114,5 +114,5 @@ def apply() -> None:
     """Replace ``SQLTrackerStore._retrieve`` and ``SQLTrackerStore._additional_events``."""
     if SQLTrackerStore._additional_events is _additional_events:
         return
-    SQLTrackerStore._retrieve = _retrieve  # type: ignore[method-assign]
-    SQLTrackerStore._additional_events = _additional_events  # type: ignore[method-assign]
+    SQLTrackerStore._retrieve = _retrieve
+    SQLTrackerStore._additional_events = _additional_events

@@ -48,7 +48,7 @@ def _strict(name: str) -> Any:
             count_failure(FAILURE_KIND)
             raise TrackerStoreUnavailable(f"{store}.{name} failed: {error}") from error
 
-    method._strict = True  # type: ignore[attr-defined]
+    method._strict = True  # type: ignore[attr-defined]  # a marker on the wrapper
     return method
 
 

@@ -23,6 +23,7 @@ from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
 from sanic.request import Request
 
+from bot import settings as bot_settings
 from bot.inbound import MAX_ACTION_REQUEST_BYTES
 from bot.serve.headers import add_api_headers
 from bot.serve.settings import ACTION_TOKEN_HEADER, ServeSettings
@@ -48,7 +49,7 @@ def _bad_action_call(raw: bytes) -> str | None:
 
 def build_app(token: str, actions_package: str = ACTIONS_PACKAGE) -> Sanic:
     """rasa-sdk's app with the checks of the module docstring."""
-    app = create_app(actions_package, cors_origins=None)
+    app: Sanic = create_app(actions_package, cors_origins=None)
     app.config.REQUEST_MAX_SIZE = MAX_ACTION_REQUEST_BYTES
     # Rasa's HTTP client keeps connections for 15 s (aiohttp's default); Sanic closed them after
     # 5 s, so under load Rasa wrote into a connection the server was closing ("Cannot write to
@@ -92,6 +93,7 @@ def main() -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     settings = ServeSettings.from_env()
+    bot_settings.current()  # database, policy, scripts and clock settings: checked before serving
     app = build_app(settings.action_token)
     logger.info("action server on http://%s:%s", settings.host, settings.actions_port)
     app.run(settings.host, settings.actions_port, workers=1, access_log=False)

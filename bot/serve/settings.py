@@ -11,6 +11,15 @@
 
 ``bin/run-stack`` makes random tokens for a local run when none are set; a deployment sets its
 own (see README, "Security").
+
+Why this is not part of :class:`bot.settings.Settings`: these are the serving layer's settings,
+read by the two launchers (:mod:`bot.serve.rasa_server`, :mod:`bot.serve.action_server`) and
+passed down explicitly, and the tokens are required: a server must refuse to start without
+them. The dialogue code, the command-line tools, the web app and the unit tests read
+:mod:`bot.settings` and must work without any token, so folding these in would either make the
+tokens optional (losing the check at start) or demand them everywhere. The variables this
+shares with the web app (``WEB_PORT``, ``RASA_TOKEN``) are parsed by the one parser in
+:mod:`bot.settings`.
 """
 
 from __future__ import annotations
@@ -19,25 +28,16 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot import settings
+from bot.settings import ConfigError, port
+
 ACTION_TOKEN_HEADER = "X-Action-Token"
 MIN_TOKEN_CHARS = 16
 
 
-class SettingsError(ValueError):
-    """An environment variable is missing or unusable."""
-
-
-def _port(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip() or str(default)
-    if not raw.isdigit() or not 0 < int(raw) < 65536:
-        raise SettingsError(f"{name} must be a port number, got {raw!r}")
-    return int(raw)
-
-
-def _token(env: Mapping[str, str], name: str) -> str:
-    value = env.get(name, "").strip()
-    if len(value) < MIN_TOKEN_CHARS:
-        raise SettingsError(
+def _required_secret(name: str, value: str | None) -> str:
+    if value is None or len(value) < MIN_TOKEN_CHARS:
+        raise ConfigError(
             f"{name} must be set to a secret of at least {MIN_TOKEN_CHARS} characters"
         )
     return value
@@ -59,15 +59,17 @@ class ServeSettings:
         """Read and validate the settings.
 
         Raises:
-            SettingsError: A token is missing or too short, or a port is not a port.
+            bot.settings.ConfigError: A token is missing or too short, or a port is not a port.
         """
         env = os.environ if environ is None else environ
-        web_port = _port(env, "WEB_PORT", 8000)
+        web_port = settings.web_port(env)
         return cls(
             host=env.get("BIND_HOST", "").strip() or "127.0.0.1",
-            rasa_port=_port(env, "RASA_PORT", 5005),
-            actions_port=_port(env, "ACTIONS_PORT", 5055),
-            rasa_token=_token(env, "RASA_TOKEN"),
-            action_token=_token(env, "ACTION_SERVER_TOKEN"),
+            rasa_port=port(env, "RASA_PORT", 5005),
+            actions_port=port(env, "ACTIONS_PORT", 5055),
+            rasa_token=_required_secret("RASA_TOKEN", settings.rasa_token(env)),
+            action_token=_required_secret(
+                "ACTION_SERVER_TOKEN", env.get("ACTION_SERVER_TOKEN", "").strip() or None
+            ),
             cors_origin=env.get("CORS_ORIGIN", "").strip() or f"http://127.0.0.1:{web_port}",
         )

@@ -7,9 +7,11 @@ import sys
 
 from aiohttp import web
 
+from bot import settings
 from bot.db.masking import PiiMaskingFilter
+from bot.settings import ConfigError
 from bot.web.app import create_app
-from bot.web.config import ConfigError, WebConfig
+from bot.web.config import WebConfig
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +27,7 @@ def main() -> int:
     )
     try:
         config = WebConfig.from_env()
+        settings.current()  # the policy, scripts and clock settings, checked before serving
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

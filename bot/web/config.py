@@ -3,8 +3,8 @@
 | variable | default | meaning |
 |---|---|---|
 | ``WEB_HOST`` / ``WEB_PORT`` | ``127.0.0.1`` / ``8000`` | where ``python -m bot.web`` listens |
-| ``DATABASE_URL`` | ``sqlite:///<repo>/var/collection.db`` | our database (outcomes, staff users) |
-| ``TRACKER_DB_URL`` | ``sqlite:///<repo>/var/rasa_tracker.db`` | Rasa's tracker store (read) |
+| ``DATABASE_URL`` | see :mod:`bot.settings` | our database (outcomes, staff users) |
+| ``TRACKER_DB_URL`` | see :mod:`bot.settings` | Rasa's tracker store (read) |
 | ``RASA_URL`` | ``http://localhost:5005`` | Rasa server (REST channel and ``/model/parse``) |
 | ``RASA_TOKEN`` | unset | Rasa's ``--auth-token``, sent as the ``token`` query parameter |
 | ``WEB_SECRET_KEY`` | random per process | session cookie key (any string; 32+ characters) |
@@ -19,6 +19,10 @@
 | ``WEB_CHAT_RATE_PER_MINUTE`` | ``20`` | chat messages a minute, per address and per conversation |
 | ``WEB_CHAT_IDLE_MINUTES`` | ``15`` | idle time after which the chat starts a new conversation |
 | ``WEB_MAX_BODY_KB`` | ``64`` | largest request body in KiB (larger: 413) |
+
+``DATABASE_URL``, ``TRACKER_DB_URL``, ``WEB_PORT`` and ``RASA_TOKEN`` are read by other settings
+objects too; they, and the parsers of every value here, are in :mod:`bot.settings`. A bad value
+raises :class:`bot.settings.ConfigError`.
 """
 
 from __future__ import annotations
@@ -28,17 +32,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.db.settings import REPO_ROOT, database_url
+from bot import settings
+from bot.settings import flag, number
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_TRACKER_PATH = REPO_ROOT / "var" / "rasa_tracker.db"
-TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-FALSE_WORDS = frozenset({"0", "false", "no", "off"})
-
-
-class ConfigError(ValueError):
-    """An environment variable has a value the app cannot use."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +76,7 @@ class WebConfig:
     trust_proxy: bool = False
     low_confidence: float = 0.6
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = settings.DEFAULT_WEB_PORT
     session_max_age: int = 8 * 3600
     rasa_timeout: float = 30.0
     migrate: bool = True
@@ -102,60 +99,26 @@ class WebConfig:
             The configuration.
 
         Raises:
-            ConfigError: A number or flag cannot be parsed or is out of range.
+            bot.settings.ConfigError: A value cannot be parsed or is out of range.
         """
         env = os.environ if environ is None else environ
-        tracker = env.get("TRACKER_DB_URL", "").strip() or f"sqlite:///{DEFAULT_TRACKER_PATH}"
-        dev = _flag(env, "WEB_DEV", False)
+        dev = flag(env, "WEB_DEV", False)
         return cls(
-            database_url=env.get("DATABASE_URL", "").strip() or database_url(),
-            tracker_db_url=tracker,
+            database_url=settings.database_url(env),
+            tracker_db_url=settings.tracker_db_url(env),
             rasa_url=(env.get("RASA_URL", "").strip() or cls.rasa_url).rstrip("/"),
-            rasa_token=env.get("RASA_TOKEN", "").strip() or None,
+            rasa_token=settings.rasa_token(env),
             secret_key=env.get("WEB_SECRET_KEY") or None,
-            secure_cookies=_flag(env, "WEB_SECURE_COOKIES", not dev),
-            trust_proxy=_flag(env, "WEB_TRUST_PROXY", False),
-            low_confidence=_number(env, "WEB_LOW_CONFIDENCE", 0.6, 0.0, 1.0),
+            secure_cookies=flag(env, "WEB_SECURE_COOKIES", not dev),
+            trust_proxy=flag(env, "WEB_TRUST_PROXY", False),
+            low_confidence=number(env, "WEB_LOW_CONFIDENCE", 0.6, 0.0, 1.0),
             host=env.get("WEB_HOST", "").strip() or cls.host,
-            port=_port(env.get("WEB_PORT", "")),
-            login_max_failures=int(_number(env, "WEB_LOGIN_MAX_FAILURES", 5, 1, 1000)),
-            login_window_seconds=60 * _number(env, "WEB_LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60),
-            hash_concurrency=int(_number(env, "WEB_HASH_CONCURRENCY", 2, 1, 64)),
-            hash_wait_seconds=_number(env, "WEB_HASH_WAIT_SECONDS", 3.0, 0.0, 60.0),
-            chat_rate_per_minute=int(_number(env, "WEB_CHAT_RATE_PER_MINUTE", 20, 1, 10000)),
-            chat_idle_seconds=60 * _number(env, "WEB_CHAT_IDLE_MINUTES", 15, 1, 24 * 60),
-            max_body_bytes=1024 * int(_number(env, "WEB_MAX_BODY_KB", 64, 4, 10 * 1024)),
+            port=settings.web_port(env),
+            login_max_failures=int(number(env, "WEB_LOGIN_MAX_FAILURES", 5, 1, 1000)),
+            login_window_seconds=60 * number(env, "WEB_LOGIN_WINDOW_MINUTES", 15, 1, 24 * 60),
+            hash_concurrency=int(number(env, "WEB_HASH_CONCURRENCY", 2, 1, 64)),
+            hash_wait_seconds=number(env, "WEB_HASH_WAIT_SECONDS", 3.0, 0.0, 60.0),
+            chat_rate_per_minute=int(number(env, "WEB_CHAT_RATE_PER_MINUTE", 20, 1, 10000)),
+            chat_idle_seconds=60 * number(env, "WEB_CHAT_IDLE_MINUTES", 15, 1, 24 * 60),
+            max_body_bytes=1024 * int(number(env, "WEB_MAX_BODY_KB", 64, 4, 10 * 1024)),
         )
-
-
-def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if not raw:
-        return default
-    if raw in TRUE_WORDS:
-        return True
-    if raw in FALSE_WORDS:
-        return False
-    raise ConfigError(f"{name} must be true or false, got {raw!r}")
-
-
-def _number(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
-    if not low <= value <= high:
-        raise ConfigError(f"{name} must be between {low:g} and {high:g}, got {raw!r}")
-    return value
-
-
-def _port(raw: str) -> int:
-    raw = raw.strip()
-    if not raw:
-        return WebConfig.port
-    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
-        raise ConfigError(f"WEB_PORT must be a port number (1-65535), got {raw!r}")
-    return int(raw)

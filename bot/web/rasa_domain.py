@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from bot.db.settings import REPO_ROOT
 from bot.dialogue.intents import INTENTS
+from bot.settings import REPO_ROOT
 
 logger = logging.getLogger(__name__)
 

@@ -25,8 +25,9 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
+from bot import settings
 from bot.db.migrate import upgrade_head
-from bot.db.settings import database_url, make_engine, make_session_factory, session_scope
+from bot.db.settings import make_engine, make_session_factory, session_scope
 from bot.db.web_models import StaffRole
 from bot.web import staff
 
@@ -115,7 +116,7 @@ def main(argv: Sequence[str] | None = None, url: str | None = None) -> int:
     """
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
-    url = url or database_url()
+    url = url or settings.current().database_url
     upgrade_head(url)
     engine = make_engine(url)
     try:

@@ -13,9 +13,10 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 
+from bot import settings
 from bot.db import web_models  # noqa: F401  (registers the web app's tables on metadata)
 from bot.db.models import metadata
-from bot.db.settings import database_url, make_engine
+from bot.db.settings import make_engine
 from bot.db.types import Money, UTCDateTime
 
 config = context.config
@@ -29,7 +30,7 @@ def _url() -> str:
     return (
         context.get_x_argument(as_dictionary=True).get("url")
         or config.get_main_option("sqlalchemy.url")
-        or database_url()
+        or settings.current().database_url
     )
 
 

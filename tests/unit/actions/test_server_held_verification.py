@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from actions.actions import ACTIONS
+from bot import settings
 from bot.db.conversation_state import remember_verified, verified_party
 from bot.db.settings import make_engine, make_session_factory, session_scope
 from bot.dialogue import handlers, runtime
@@ -86,10 +87,8 @@ def test_a_new_session_forgets_the_verification(database):  # noqa: F811
     assert "12,580.00" not in texts(result)
 
 
-def test_database_down_still_sends_the_distress_reply(monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg2://nobody@127.0.0.1:1/none")
-    runtime.session_factory.cache_clear()
-    try:
+def test_database_down_still_sends_the_distress_reply():
+    with settings.override(database_url="postgresql+psycopg2://nobody@127.0.0.1:1/none"):
         turn = Turn(conversation_id="c-down", intent="express_distress", text="我不想活了", now=NOW)
         result = runtime.execute(handlers.respond, turn)
         assert "12356" in texts(result)
@@ -102,8 +101,6 @@ def test_database_down_still_sends_the_distress_reply(monkeypatch):
             "opening.disclosure",
             "fallback.unavailable",
         ]
-    finally:
-        runtime.session_factory.cache_clear()
 
 
 def test_a_failing_guard_or_handler_gets_the_safe_reply(database):  # noqa: F811

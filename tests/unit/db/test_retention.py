@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 
+from bot import settings
 from bot.db import retention
 from bot.db.demo import seed_demo
 from bot.db.models import Account, ComplianceEvent, ContactPreference, Dispute, Handoff
@@ -165,11 +166,6 @@ def test_retention_days_refuses_bad_values(raw: str) -> None:
         retention.retention_days({"RETENTION_DAYS": raw})
 
 
-def test_tracker_url_defaults_to_the_repo_file() -> None:
-    assert retention.tracker_db_url({}).endswith("/var/rasa_tracker.db")
-    assert retention.tracker_db_url({"TRACKER_DB_URL": "sqlite:///x.db"}) == "sqlite:///x.db"
-
-
 @pytest.fixture
 def sqlite_stores(tmp_path, migrated_sqlite_template: str, monkeypatch: pytest.MonkeyPatch):
     database = tmp_path / "collection.db"
@@ -177,9 +173,13 @@ def sqlite_stores(tmp_path, migrated_sqlite_template: str, monkeypatch: pytest.M
     engine = make_engine(f"sqlite:///{database}")
     _seed(engine, now=utcnow())
     engine.dispose()
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
-    monkeypatch.setenv("TRACKER_DB_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
     monkeypatch.delenv("RETENTION_DAYS", raising=False)
+    stores = {
+        "database_url": f"sqlite:///{database}",
+        "tracker_db_url": f"sqlite:///{tmp_path / 'tracker.db'}",
+    }
+    with settings.override(**stores):
+        yield
 
 
 @pytest.mark.usefixtures("sqlite_stores")
@@ -205,3 +205,12 @@ def test_command_refuses_a_short_period(
     assert "at least 731 days" in capsys.readouterr().err
     monkeypatch.setenv("RETENTION_DAYS", "100")
     assert retention.main([]) == 2
+
+
+def test_command_refuses_a_bad_setting(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "not a url")
+    settings.reset()  # read the environment again; the failed read leaves nothing cached
+    assert retention.main(["--dry-run"]) == 2
+    assert "DATABASE_URL is not a database URL" in capsys.readouterr().err

@@ -3,29 +3,9 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from bot.db import settings
+from bot import settings
 from bot.db.models import Account, Customer
-from bot.db.settings import (
-    database_url,
-    make_engine,
-    make_session_factory,
-    session_scope,
-)
-
-
-def test_database_url_defaults_to_sqlite_file_under_var(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert database_url() == f"sqlite:///{settings.REPO_ROOT / 'var' / 'collection.db'}"
-
-
-def test_database_url_comes_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg2://someone@db/collection")
-    assert database_url() == "postgresql+psycopg2://someone@db/collection"
-
-
-def test_blank_environment_value_falls_back_to_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", "  ")
-    assert database_url().startswith("sqlite:///")
+from bot.db.settings import make_engine, make_session_factory, session_scope
 
 
 def test_make_engine_creates_the_sqlite_folder(tmp_path) -> None:
@@ -37,9 +17,9 @@ def test_make_engine_creates_the_sqlite_folder(tmp_path) -> None:
     assert path.exists()
 
 
-def test_make_engine_uses_database_url(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'env.db'}")
-    engine = make_engine()
+def test_make_engine_uses_database_url(tmp_path) -> None:
+    with settings.override(database_url=f"sqlite:///{tmp_path / 'env.db'}"):
+        engine = make_engine()
     assert engine.url.database == str(tmp_path / "env.db")
     engine.dispose()
 

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import settings
 from bot.db import verification
 from bot.db.demo import seed_demo
 from bot.db.models import (
@@ -405,29 +406,31 @@ def test_client_limit_numbers_are_parameters(session: Session, repos: Repositori
 # --- client keys --------------------------------------------------------------------------
 
 
-def test_client_key_is_a_keyed_hash(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CLIENT_KEY_SECRET", "one secret")
-    key = client_key("203.0.113.7")
-    assert re.fullmatch(r"[0-9a-f]{64}", key)
-    assert key == client_key(" 203.0.113.7 ")
-    assert key != client_key("203.0.113.8")
-    monkeypatch.setenv("CLIENT_KEY_SECRET", "another secret")
-    assert key != client_key("203.0.113.7")
+def test_client_key_is_a_keyed_hash() -> None:
+    with settings.override(client_key_secret="one secret"):
+        key = client_key("203.0.113.7")
+        assert re.fullmatch(r"[0-9a-f]{64}", key)
+        assert key == client_key(" 203.0.113.7 ")
+        assert key != client_key("203.0.113.8")
+    with settings.override(client_key_secret="another secret"):
+        assert key != client_key("203.0.113.7")
 
 
-def test_client_key_groups_an_ipv6_subscriber(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CLIENT_KEY_SECRET", "s")
-    assert client_key("2001:db8:1:2::1") == client_key("2001:db8:1:2:ffff::9")
-    assert client_key("2001:db8:1:2::1") != client_key("2001:db8:1:3::1")
-    assert client_key("::ffff:203.0.113.7") == client_key("203.0.113.7")
+def test_client_key_groups_an_ipv6_subscriber() -> None:
+    with settings.override(client_key_secret="s"):
+        assert client_key("2001:db8:1:2::1") == client_key("2001:db8:1:2:ffff::9")
+        assert client_key("2001:db8:1:2::1") != client_key("2001:db8:1:3::1")
+        assert client_key("::ffff:203.0.113.7") == client_key("203.0.113.7")
 
 
 def test_client_key_without_a_secret_warns_once_and_is_stable(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.delenv("CLIENT_KEY_SECRET", raising=False)
     monkeypatch.setattr(verification, "_process_secret", None)
-    with caplog.at_level(logging.WARNING, logger="bot.db.verification"):
+    with (
+        settings.override(client_key_secret=None),
+        caplog.at_level(logging.WARNING, logger="bot.db.verification"),
+    ):
         first, second = client_key("203.0.113.7"), client_key("203.0.113.7")
     assert first == second
     warnings = [r for r in caplog.records if "CLIENT_KEY_SECRET" in r.getMessage()]

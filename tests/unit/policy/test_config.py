@@ -5,14 +5,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.policy.config import (
-    DEFAULT_POLICY_PATH,
-    POLICY_FILE_ENV,
-    PromiseMinimum,
-    load_policy,
-    parse_policy,
-)
+from bot import settings
+from bot.policy.config import PromiseMinimum, load_policy, parse_policy
 from bot.policy.errors import PolicyFileError, UnknownTenorError
+from bot.settings import DEFAULT_POLICY_PATH
 
 
 def write(tmp_path: Path, data: object, name: str = "policy.yml") -> Path:
@@ -24,15 +20,13 @@ def write(tmp_path: Path, data: object, name: str = "policy.yml") -> Path:
 # --------------------------------------------------------------- the repository's policy.yml
 
 
-def test_repo_policy_file_matches_the_specification(spec, monkeypatch):
-    monkeypatch.delenv(POLICY_FILE_ENV, raising=False)
+def test_repo_policy_file_matches_the_specification(spec):
     assert DEFAULT_POLICY_PATH.name == "policy.yml"
-    assert load_policy() == parse_policy(spec)
+    assert load_policy(DEFAULT_POLICY_PATH) == parse_policy(spec)
 
 
-def test_repo_policy_values(monkeypatch):
-    monkeypatch.delenv(POLICY_FILE_ENV, raising=False)
-    policy = load_policy()
+def test_repo_policy_values():
+    policy = load_policy(DEFAULT_POLICY_PATH)
     assert policy.institution.name == "示例银行信用卡中心"
     assert policy.institution.hotline == "400-800-0000"
     assert [c.id for c in policy.institution.payment_channels] == [
@@ -96,17 +90,17 @@ def test_policy_is_frozen(policy):
 # --------------------------------------------------------------- file handling
 
 
-def test_explicit_path_wins_over_environment(tmp_path, monkeypatch, spec):
+def test_explicit_path_wins_over_the_setting(tmp_path, spec):
     spec["institution"]["name"] = "从参数读取"
     explicit = write(tmp_path, spec)
-    monkeypatch.setenv(POLICY_FILE_ENV, str(tmp_path / "missing.yml"))
-    assert load_policy(explicit).institution.name == "从参数读取"
+    with settings.override(policy_file=tmp_path / "missing.yml"):
+        assert load_policy(explicit).institution.name == "从参数读取"
 
 
-def test_environment_variable_selects_the_file(tmp_path, monkeypatch, spec):
+def test_the_setting_selects_the_file(tmp_path, spec):
     spec["institution"]["name"] = "从环境变量读取"
-    monkeypatch.setenv(POLICY_FILE_ENV, str(write(tmp_path, spec)))
-    assert load_policy().institution.name == "从环境变量读取"
+    with settings.override(policy_file=write(tmp_path, spec)):
+        assert load_policy().institution.name == "从环境变量读取"
 
 
 def test_missing_file(tmp_path):

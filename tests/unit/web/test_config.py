@@ -1,6 +1,7 @@
 import pytest
 
-from bot.web.config import DEFAULT_TRACKER_PATH, ConfigError, WebConfig
+from bot.settings import DEFAULT_TRACKER_PATH, ConfigError
+from bot.web.config import WebConfig
 
 
 def test_defaults_from_an_empty_environment() -> None:
