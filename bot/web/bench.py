@@ -16,13 +16,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from bot.assist.drafts import draft_check
+from bot.assist.parsing import Parsed
+from bot.assist.suggestions import advise
 from bot.clock import local_now
 from bot.db.demo import main as prepare_database
 from bot.db.settings import make_engine, make_session_factory
 from bot.nlu.entities import extract_entities
 from bot.policy import load_policy
 from bot.scripts import load_library
-from bot.web.assist import Parsed, advise, draft_check
 
 TARGET_MS = 1000.0
 SAMPLES = (

@@ -1,8 +1,9 @@
 """Staff users of the web app: creation, password checks, roles (data module).
 
 Passwords are hashed with Argon2id (``argon2-cffi``, its default parameters); only the hash is
-stored. Functions take a session owned by the caller and never commit. They raise the domain
-errors below, which the views turn into messages and the CLI into exit codes.
+stored. Functions take a session owned by the caller and never commit; they write through
+:class:`~bot.db.web_repositories.StaffUserRepository`. They raise the domain errors below,
+which the views turn into messages and the CLI into exit codes.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.types import utcnow
 from bot.db.web_models import StaffRole, StaffUser
+from bot.db.web_repositories import StaffUserRepository
 
 logger = logging.getLogger(__name__)
 
@@ -110,9 +110,9 @@ def create_user(session: Session, name: str, password: str, role: StaffRole | st
     role = parse_role(role) if isinstance(role, str) else role
     if _find(session, name) is not None:
         raise UserExistsError(f"用户 {name} 已存在")
-    user = StaffUser(name=name, password_hash=hash_password(password), role=role, active=True)
-    session.add(user)
-    session.flush()
+    user = StaffUserRepository(session).add(
+        name=name, password_hash=hash_password(password), role=role
+    )
     logger.info("staff user %s created with role %s", name, role.value)
     return StaffView.of(user)
 
@@ -136,16 +136,14 @@ def authenticate(session: Session, name: str, password: str) -> StaffView | None
     if not _verify(user.password_hash, password):
         logger.info("failed login for staff user %s", user.name)
         return None
-    if _HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = _HASHER.hash(password)
-    user.last_login_at = utcnow()
-    session.flush()
+    rehashed = _HASHER.hash(password) if _HASHER.check_needs_rehash(user.password_hash) else None
+    user = StaffUserRepository(session).record_login(user.id, password_hash=rehashed)
     return StaffView.of(user)
 
 
 def get_user(session: Session, user_id: int) -> StaffView | None:
     """Return the active user with this id, or ``None`` (deleted or deactivated)."""
-    user = session.get(StaffUser, user_id)
+    user = StaffUserRepository(session).get(user_id)
     if user is None or not user.active:
         return None
     return StaffView.of(user)
@@ -153,7 +151,7 @@ def get_user(session: Session, user_id: int) -> StaffView | None:
 
 def list_users(session: Session) -> list[StaffView]:
     """Return every user, by name."""
-    return [StaffView.of(u) for u in session.scalars(select(StaffUser).order_by(StaffUser.name))]
+    return [StaffView.of(u) for u in StaffUserRepository(session).all()]
 
 
 def set_role(session: Session, name: str, role: StaffRole | str) -> StaffView:
@@ -164,8 +162,8 @@ def set_role(session: Session, name: str, role: StaffRole | str) -> StaffView:
         StaffError: Unknown role.
     """
     user = _require(session, name)
-    user.role = parse_role(role) if isinstance(role, str) else role
-    session.flush()
+    role = parse_role(role) if isinstance(role, str) else role
+    user = StaffUserRepository(session).set_role(user.id, role)
     logger.info("staff user %s now has role %s", user.name, user.role.value)
     return StaffView.of(user)
 
@@ -176,11 +174,10 @@ def set_active(session: Session, name: str, active: bool) -> StaffView:
     Raises:
         UnknownUserError: No such user.
     """
-    user = _require(session, name)
-    user.active = active
+    users = StaffUserRepository(session)
+    user = users.set_active(_require(session, name).id, active)
     if not active:
-        _bump(user)  # a later reactivation does not revive old cookies
-    session.flush()
+        user = users.end_sessions(user.id)  # a later reactivation does not revive old cookies
     logger.info("staff user %s %s", user.name, "activated" if active else "deactivated")
     return StaffView.of(user)
 
@@ -193,9 +190,7 @@ def set_password(session: Session, name: str, password: str) -> StaffView:
         WeakPasswordError: Too short.
     """
     user = _require(session, name)
-    user.password_hash = hash_password(password)
-    _bump(user)
-    session.flush()
+    user = StaffUserRepository(session).set_password_hash(user.id, hash_password(password))
     logger.info("password of staff user %s changed", user.name)
     return StaffView.of(user)
 
@@ -206,17 +201,12 @@ def end_sessions(session: Session, user_id: int) -> int | None:
     Returns:
         The new version, or ``None`` when the user no longer exists.
     """
-    user = session.get(StaffUser, user_id)
-    if user is None:
+    users = StaffUserRepository(session)
+    if users.get(user_id) is None:
         return None
-    _bump(user)
-    session.flush()
+    user = users.end_sessions(user_id)
     logger.info("sessions of staff user %s ended", user.name)
     return int(user.session_version)
-
-
-def _bump(user: StaffUser) -> None:
-    user.session_version = int(user.session_version or 1) + 1
 
 
 @functools.lru_cache(maxsize=1)
@@ -228,7 +218,7 @@ def _dummy_hash() -> str:
 def _find(session: Session, name: str) -> StaffUser | None:
     if not USER_NAME.match(name):
         return None  # no such user can exist (and odd bytes never reach the database)
-    return session.scalars(select(StaffUser).where(StaffUser.name == name)).first()
+    return StaffUserRepository(session).find_by_name(name)
 
 
 def _require(session: Session, name: str) -> StaffUser:

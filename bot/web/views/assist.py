@@ -13,9 +13,12 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
+from bot.assist.accounts import UnknownAccountError, account_choices
+from bot.assist.drafts import draft_check
+from bot.assist.parsing import borrower_lines, parsed_from_rasa
+from bot.assist.suggestions import advise
 from bot.clock import local_now
 from bot.compliance import GuardModelError
-from bot.web import assist
 from bot.web.payload import json_object, text_field
 from bot.web.rasa_client import RasaUnavailableError
 from bot.web.security import require
@@ -44,7 +47,7 @@ def _account_id(body: dict[str, Any]) -> int | None:
 @aiohttp_jinja2.template("assist.html")
 async def assist_page(request: web.Request) -> dict[str, Any]:
     """Show the assist page with the accounts the agent can select."""
-    return {"accounts": await run_db(request, assist.account_choices)}
+    return {"accounts": await run_db(request, account_choices)}
 
 
 @require("assist")
@@ -53,7 +56,7 @@ async def suggest(request: web.Request) -> web.StreamResponse:
     started = time.perf_counter()
     body = await json_object(request)
     message = text_field(body, "message", MAX_TEXT)
-    history = assist.borrower_lines(text_field(body, "history", MAX_HISTORY, required=False))
+    history = borrower_lines(text_field(body, "history", MAX_HISTORY, required=False))
     account_id = _account_id(body)
     texts = [*history, message]
     rasa = request.app[RASA]
@@ -62,12 +65,12 @@ async def suggest(request: web.Request) -> web.StreamResponse:
     except RasaUnavailableError as error:
         logger.warning("assist: %s", error)
         raise web.HTTPBadGateway(text="Rasa is unavailable") from None
-    parsed = [assist.parsed_from_rasa(t, r) for t, r in zip(texts, results, strict=True)]
+    parsed = [parsed_from_rasa(t, r) for t, r in zip(texts, results, strict=True)]
     policy = request.app[POLICY]
     try:
         advice = await run_db(
             request,
-            assist.advise,
+            advise,
             parsed[-1],
             parsed[:-1],
             account_id,
@@ -76,7 +79,7 @@ async def suggest(request: web.Request) -> web.StreamResponse:
             now=local_now(policy.time_zone),
             low_confidence=request.app[CONFIG].low_confidence,
         )
-    except assist.UnknownAccountError as error:
+    except UnknownAccountError as error:
         raise web.HTTPNotFound(text=str(error)) from None
     payload = advice.public()
     payload["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
@@ -93,14 +96,14 @@ async def check(request: web.Request) -> web.StreamResponse:
     try:
         result = await run_db(
             request,
-            assist.draft_check,
+            draft_check,
             text,
             _account_id(body),
             library=request.app[LIBRARY],
             policy=policy,
             today=local_now(policy.time_zone).date(),
         )
-    except assist.UnknownAccountError as error:
+    except UnknownAccountError as error:
         raise web.HTTPNotFound(text=str(error)) from None
     except GuardModelError as error:
         logger.error("draft check impossible: %s", error)

@@ -16,8 +16,14 @@ from multidict import MultiDict, MultiDictProxy
 from sqlalchemy.orm import Session
 
 from bot.db.models import CONVERSATION_ID_LENGTH
-from bot.web import export, review
+from bot.web import export, review_annotations, review_detail, review_filters, review_queries
 from bot.web.payload import clean_text, form_data
+from bot.web.review_errors import (
+    ConversationNotFoundError,
+    FilterError,
+    InvalidAnnotationError,
+    TurnNotFoundError,
+)
 from bot.web.security import flash, require
 from bot.web.state import CONFIG, DOMAIN, TRACKER, ZONE, current_user, run_db
 from bot.web.transcript import FLAGS
@@ -42,24 +48,24 @@ def _event_id(request: web.Request) -> int:
     return event_id
 
 
-def _filter(request: web.Request) -> review.ReviewFilter:
+def _filter(request: web.Request) -> review_filters.ReviewFilter:
     try:
         query = MultiDict((key, clean_text(value)) for key, value in request.query.items())
-        return review.ReviewFilter.from_query(query)
-    except review.FilterError as error:
+        return review_filters.ReviewFilter.from_query(query)
+    except FilterError as error:
         raise web.HTTPBadRequest(text=str(error)) from None
 
 
-def _list(session: Session, request: web.Request, flt: review.ReviewFilter) -> Any:
+def _list(session: Session, request: web.Request, flt: review_filters.ReviewFilter) -> Any:
     app = request.app
-    page = review.list_conversations(
+    page = review_queries.list_conversations(
         app[TRACKER],
         session,
         flt,
         low_confidence=app[CONFIG].low_confidence,
         zone=app[ZONE],
     )
-    return page, review.all_tags(session)
+    return page, review_queries.all_tags(session)
 
 
 @require("review")
@@ -73,7 +79,7 @@ async def conversation_list(request: web.Request) -> dict[str, Any]:
         "filter": flt,
         "tags": tags,
         "flags": FLAGS,
-        "outcomes": review.OUTCOME_CHOICES,
+        "outcomes": review_filters.OUTCOME_CHOICES,
     }
 
 
@@ -109,19 +115,19 @@ def _conversation_id(request: web.Request) -> str:
     return conversation_id
 
 
-async def _detail(request: web.Request) -> review.ConversationDetail:
+async def _detail(request: web.Request) -> review_detail.ConversationDetail:
     app = request.app
     try:
         return await run_db(
             request,
-            lambda session: review.conversation_detail(
+            lambda session: review_detail.conversation_detail(
                 app[TRACKER],
                 session,
                 _conversation_id(request),
                 low_confidence=app[CONFIG].low_confidence,
             ),
         )
-    except review.ConversationNotFoundError as error:
+    except ConversationNotFoundError as error:
         raise web.HTTPNotFound(text=str(error)) from None
 
 
@@ -136,12 +142,12 @@ async def conversation_page(request: web.Request) -> dict[str, Any]:
         "intents": request.app[DOMAIN].trainable_intents,
         "entities": request.app[DOMAIN].entities,
         "flags": FLAGS,
-        "outcomes": review.OUTCOME_CHOICES,
+        "outcomes": review_filters.OUTCOME_CHOICES,
         "blank_entity_rows": 2,
     }
 
 
-def _entity_rows(form: MultiDictProxy[Any]) -> list[review.EntityInput]:
+def _entity_rows(form: MultiDictProxy[Any]) -> list[review_annotations.EntityInput]:
     def texts(key: str) -> list[str]:
         return [
             clean_text(v)[:MAX_FIELD] if isinstance(v, str) else "" for v in form.getall(key, [])
@@ -152,7 +158,7 @@ def _entity_rows(form: MultiDictProxy[Any]) -> list[review.EntityInput]:
     for index, name in enumerate(names[:MAX_ENTITY_ROWS]):
         start = starts[index] if index < len(starts) else ""
         rows.append(
-            review.EntityInput(
+            review_annotations.EntityInput(
                 entity=name,
                 span=spans[index] if index < len(spans) else "",
                 value=values[index] if index < len(values) else "",
@@ -179,7 +185,7 @@ async def annotate(request: web.Request) -> web.StreamResponse:
     try:
         await run_db(
             request,
-            lambda session: review.annotate_turn(
+            lambda session: review_annotations.annotate_turn(
                 app[TRACKER],
                 session,
                 app[DOMAIN],
@@ -191,9 +197,9 @@ async def annotate(request: web.Request) -> web.StreamResponse:
                 author_id=user.id if user else None,
             ),
         )
-    except (review.ConversationNotFoundError, review.TurnNotFoundError) as error:
+    except (ConversationNotFoundError, TurnNotFoundError) as error:
         raise web.HTTPNotFound(text=str(error)) from None
-    except review.InvalidAnnotationError as error:
+    except InvalidAnnotationError as error:
         await flash(request, f"未保存：{error}", "error")
     else:
         await flash(request, "标注已保存")
@@ -204,7 +210,9 @@ async def annotate(request: web.Request) -> web.StreamResponse:
 async def delete_annotation(request: web.Request) -> web.StreamResponse:
     """Remove the annotation of one user message."""
     event_id = _event_id(request)
-    removed = await run_db(request, review.delete_annotation, _conversation_id(request), event_id)
+    removed = await run_db(
+        request, review_annotations.delete_annotation, _conversation_id(request), event_id
+    )
     await flash(request, "标注已删除" if removed else "没有可删除的标注")
     raise _back(request, f"#turn-{event_id}")
 
@@ -217,11 +225,11 @@ async def save_review(request: web.Request) -> web.StreamResponse:
     reviewed = {"yes": True, "no": False}.get(_field(form, "reviewed"))
     await run_db(
         request,
-        review.save_review,
+        review_annotations.save_review,
         _conversation_id(request),
         reviewed=reviewed,
         note=_field(form, "note") if "note" in form else None,
-        tags=review.normalize_tags(_field(form, "tags")) if "tags" in form else None,
+        tags=review_filters.normalize_tags(_field(form, "tags")) if "tags" in form else None,
         user_id=user.id if user else None,
     )
     await flash(request, "已保存")
@@ -261,7 +269,7 @@ async def export_story(request: web.Request) -> web.StreamResponse:
 async def export_nlu(request: web.Request) -> web.StreamResponse:
     """Corrected examples (all, or of ``?conversation=``) as Rasa NLU YAML (download)."""
     conversation_id = clean_text(request.query.get("conversation", "")) or None
-    rows = await run_db(request, review.annotations, conversation_id)
+    rows = await run_db(request, review_detail.list_annotations, conversation_id)
     examples = [export.NluExample(a.intent, a.text, a.entities) for a in rows]
     today = dt.datetime.now(request.app[ZONE]).date().isoformat()
     source = f"conversation {conversation_id}" if conversation_id else "all conversations"

@@ -7,9 +7,16 @@ from sqlalchemy import select
 
 from bot.db.settings import make_engine, session_scope
 from bot.db.web_models import StaffUser, TurnAnnotation
-from bot.web import review
+from bot.web import review_annotations, review_detail, review_filters, review_queries
 from bot.web.rasa_domain import load_domain
-from bot.web.review import EntityInput, ReviewFilter
+from bot.web.review_annotations import EntityInput
+from bot.web.review_errors import (
+    ConversationNotFoundError,
+    FilterError,
+    InvalidAnnotationError,
+    TurnNotFoundError,
+)
+from bot.web.review_filters import ReviewFilter
 from bot.web.tracker import TrackerReader
 from tests.unit.web.sample_data import ZONE
 
@@ -24,7 +31,9 @@ def reader(tracker_url: str) -> TrackerReader:
 def _ids(reader, session_factory, **criteria) -> list[str]:
     flt = ReviewFilter(**criteria)
     with session_scope(session_factory) as session:
-        page = review.list_conversations(reader, session, flt, low_confidence=0.6, zone=ZONE)
+        page = review_queries.list_conversations(
+            reader, session, flt, low_confidence=0.6, zone=ZONE
+        )
     return [row.conversation_id for row in page.rows]
 
 
@@ -76,17 +85,19 @@ def test_filter_from_query() -> None:
     ],
 )
 def test_bad_filters_are_refused(query) -> None:
-    with pytest.raises(review.FilterError):
+    with pytest.raises(FilterError):
         ReviewFilter.from_query(query)
 
 
 def test_normalize_tags() -> None:
-    assert review.normalize_tags("Wrong-Intent, 好例子，好例子 、bad<tag> x") == [
+    assert review_filters.normalize_tags("Wrong-Intent, 好例子，好例子 、bad<tag> x") == [
         "wrong-intent",
         "好例子",
         "x",
     ]
-    assert len(review.normalize_tags([f"t{i}" for i in range(30)])) == review.MAX_TAGS
+    assert (
+        len(review_filters.normalize_tags([f"t{i}" for i in range(30)])) == review_filters.MAX_TAGS
+    )
 
 
 # ------------------------------------------------------------------ the list
@@ -94,7 +105,7 @@ def test_normalize_tags() -> None:
 
 def test_list_everything_newest_first(reader, session_factory) -> None:
     with session_scope(session_factory) as session:
-        page = review.list_conversations(
+        page = review_queries.list_conversations(
             reader, session, ReviewFilter(), low_confidence=0.6, zone=ZONE
         )
     assert page.total == 5 and page.pages == 1
@@ -137,8 +148,8 @@ def test_filters(reader, session_factory, criteria, expected) -> None:
 
 def test_reviewed_and_tag_filters(reader, session_factory) -> None:
     with session_scope(session_factory) as session:
-        review.save_review(session, "conv-plan", reviewed=True, tags=["good"])
-        review.save_review(session, "conv-lockout", tags=["good", "verify"])
+        review_annotations.save_review(session, "conv-plan", reviewed=True, tags=["good"])
+        review_annotations.save_review(session, "conv-lockout", tags=["good", "verify"])
     assert _ids(reader, session_factory, reviewed=True) == ["conv-plan"]
     assert "conv-plan" not in _ids(reader, session_factory, reviewed=False)
     assert set(_ids(reader, session_factory, tag="good")) == {"conv-plan", "conv-lockout"}
@@ -148,7 +159,7 @@ def test_reviewed_and_tag_filters(reader, session_factory) -> None:
 def test_pagination(reader, session_factory) -> None:
     with session_scope(session_factory) as session:
         pages = [
-            review.list_conversations(
+            review_queries.list_conversations(
                 reader, session, ReviewFilter(page=n), low_confidence=0.6, zone=ZONE, page_size=2
             )
             for n in (1, 2, 3)
@@ -163,9 +174,15 @@ def test_pagination(reader, session_factory) -> None:
 
 def test_conversation_detail(reader, session_factory) -> None:
     with session_scope(session_factory) as session:
-        blocked = review.conversation_detail(reader, session, "conv-blocked", low_confidence=0.6)
-        locked = review.conversation_detail(reader, session, "conv-lockout", low_confidence=0.6)
-        distress = review.conversation_detail(reader, session, "conv-distress", low_confidence=0.6)
+        blocked = review_detail.conversation_detail(
+            reader, session, "conv-blocked", low_confidence=0.6
+        )
+        locked = review_detail.conversation_detail(
+            reader, session, "conv-lockout", low_confidence=0.6
+        )
+        distress = review_detail.conversation_detail(
+            reader, session, "conv-distress", low_confidence=0.6
+        )
     assert blocked.flags == ("blocked",)
     assert blocked.blocked[0]["rule"] == "no-threat"
     assert "13800001111" not in blocked.blocked[0]["text"]
@@ -179,8 +196,8 @@ def test_conversation_detail(reader, session_factory) -> None:
 
 
 def test_unknown_conversation(reader, session_factory) -> None:
-    with session_scope(session_factory) as session, pytest.raises(review.ConversationNotFoundError):
-        review.conversation_detail(reader, session, "nope", low_confidence=0.6)
+    with session_scope(session_factory) as session, pytest.raises(ConversationNotFoundError):
+        review_detail.conversation_detail(reader, session, "nope", low_confidence=0.6)
 
 
 # ------------------------------------------------------------------ annotations
@@ -190,7 +207,7 @@ def test_annotate_stores_masked_text_and_replaces_on_save(reader, session_factor
     event_id = _user_event_id(reader, "conv-lockout")
     with session_scope(session_factory) as session:
         author = session.scalars(select(StaffUser).where(StaffUser.name == "tom")).one()
-        saved = review.annotate_turn(
+        saved = review_annotations.annotate_turn(
             reader,
             session,
             SPEC,
@@ -211,7 +228,7 @@ def test_annotate_stores_masked_text_and_replaces_on_save(reader, session_factor
         ]
         assert saved.note == "客户说 139****5678 是他妻子的"
         assert saved.author == "tom"
-        again = review.annotate_turn(
+        again = review_annotations.annotate_turn(
             reader, session, SPEC, "conv-lockout", event_id, intent="wrong_person", entities=[]
         )
         assert again.intent == "wrong_person" and again.entities == ()
@@ -238,9 +255,9 @@ def test_invalid_annotations(reader, session_factory, intent, entities, message)
     event_id = _user_event_id(reader, "conv-lockout")
     with (
         session_scope(session_factory) as session,
-        pytest.raises(review.InvalidAnnotationError, match=message),
+        pytest.raises(InvalidAnnotationError, match=message),
     ):
-        review.annotate_turn(
+        review_annotations.annotate_turn(
             reader, session, SPEC, "conv-lockout", event_id, intent=intent, entities=entities
         )
 
@@ -248,16 +265,18 @@ def test_invalid_annotations(reader, session_factory, intent, entities, message)
 def test_annotating_something_that_is_not_a_user_message(reader, session_factory) -> None:
     bot_event = next(e for e in reader.events("conv-plan") if e.type_name == "bot")
     with session_scope(session_factory) as session:
-        with pytest.raises(review.TurnNotFoundError):
-            review.annotate_turn(
+        with pytest.raises(TurnNotFoundError):
+            review_annotations.annotate_turn(
                 reader, session, SPEC, "conv-plan", bot_event.id, intent="greet", entities=[]
             )
-        with pytest.raises(review.ConversationNotFoundError):
-            review.annotate_turn(reader, session, SPEC, "nope", 1, intent="greet", entities=[])
+        with pytest.raises(ConversationNotFoundError):
+            review_annotations.annotate_turn(
+                reader, session, SPEC, "nope", 1, intent="greet", entities=[]
+            )
 
 
 def test_resolve_entities_skips_removed_rows_and_finds_repeated_spans() -> None:
-    found = review.resolve_entities(
+    found = review_annotations.resolve_entities(
         "12期还是12个月",
         [
             EntityInput("installments", "12"),
@@ -273,18 +292,18 @@ def test_resolve_entities_skips_removed_rows_and_finds_repeated_spans() -> None:
 def test_delete_annotation(reader, session_factory) -> None:
     event_id = _user_event_id(reader, "conv-plan")
     with session_scope(session_factory) as session:
-        review.annotate_turn(
+        review_annotations.annotate_turn(
             reader, session, SPEC, "conv-plan", event_id, intent="ask_balance", entities=[]
         )
-        assert review.delete_annotation(session, "conv-plan", event_id) is True
-        assert review.delete_annotation(session, "conv-plan", event_id) is False
-        assert review.annotations(session, "conv-plan") == []
+        assert review_annotations.delete_annotation(session, "conv-plan", event_id) is True
+        assert review_annotations.delete_annotation(session, "conv-plan", event_id) is False
+        assert review_detail.list_annotations(session, "conv-plan") == []
 
 
 def test_save_review(session_factory) -> None:
     with session_scope(session_factory) as session:
         tom = session.scalars(select(StaffUser).where(StaffUser.name == "tom")).one()
-        state = review.save_review(
+        state = review_annotations.save_review(
             session,
             "conv-plan",
             reviewed=True,
@@ -295,8 +314,8 @@ def test_save_review(session_factory) -> None:
         assert state.reviewed and state.reviewed_by == "tom" and state.reviewed_at
         assert state.note == "手机 138****1111 已核实"
         assert state.tags == ("good", "plan")
-        state = review.save_review(session, "conv-plan", tags=["plan", "new"])
+        state = review_annotations.save_review(session, "conv-plan", tags=["plan", "new"])
         assert state.tags == ("new", "plan") and state.reviewed
-        state = review.save_review(session, "conv-plan", reviewed=False)
+        state = review_annotations.save_review(session, "conv-plan", reviewed=False)
         assert not state.reviewed and state.reviewed_by is None
-        assert review.all_tags(session) == ["new", "plan"]
+        assert review_queries.all_tags(session) == ["new", "plan"]

@@ -59,12 +59,13 @@ async def test_draft_check(client, login) -> None:
     assert data["ok"] is False
     assert [v["rule"] for v in data["violations"]] == ["no-threat"]
     assert [s["text"] for s in data["segments"] if s["rules"]] == ["坐牢"]
-    assert data["alternative"]["script_id"] == "consequences.truthful"
-    # Unverified, the truthful consequences would disclose the debt: never proposed.
+    assert data["alternative"]["script_id"] == "consequences.no_jail"
+    # Unverified, the same truthful answer: general facts, no account figure in it.
     unverified = await (
         await _post(client, token, "/api/assist/check", {"text": "再不还就让你坐牢"})
     ).json()
-    assert unverified["alternative"]["script_id"] != "consequences.truthful"
+    assert unverified["alternative"]["script_id"] == "consequences.no_jail"
+    assert not any(ch.isdigit() for ch in unverified["alternative"]["text"])
     ok = await (
         await _post(client, token, "/api/assist/check", {"text": "请通过官方渠道还款"})
     ).json()
@@ -83,13 +84,13 @@ async def test_draft_check_knows_whether_the_borrower_is_verified(client, login)
 
 
 async def test_draft_check_without_a_guard_model_is_a_503(client, login, monkeypatch) -> None:
+    from bot.assist import drafts
     from bot.compliance import GuardModelError
-    from bot.web import assist
 
     def broken(*args, **kwargs):
         raise GuardModelError("model missing")
 
-    monkeypatch.setattr(assist, "check", broken)
+    monkeypatch.setattr(drafts, "check", broken)
     token = await login("agent")
     response = await _post(client, token, "/api/assist/check", {"text": "请按时还款"})
     assert response.status == 503
