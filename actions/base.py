@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.clock import local_now
 from bot.dialogue import runtime
 from bot.dialogue.handlers import Handler
-from bot.dialogue.history import first_entity_values, recent_fallbacks
+from bot.dialogue.history import entity_values, first_entity_values, recent_fallbacks
 from bot.dialogue.turn import Turn
 
 
@@ -25,6 +25,7 @@ def turn_from_tracker(tracker: Tracker) -> Turn:
         intent=((latest.get("intent") or {}).get("name")) or "nlu_fallback",
         text=latest.get("text") or "",
         entities=first_entity_values(latest.get("entities") or []),
+        entity_lists=entity_values(latest.get("entities") or []),
         slots=tracker.current_slot_values(),
         channel=tracker.get_latest_input_channel() or "rest",
         now=local_now(runtime.policy().time_zone),

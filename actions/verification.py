@@ -7,12 +7,13 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import run_handler, turn_from_tracker
 from bot.db.verification import normalize_mobile
 from bot.dialogue import handlers
-from bot.dialogue.turn import LOCKED, VERIFICATION, VERIFIED, Outcome
+from bot.dialogue.turn import IDENTITY_RETRY, LOCKED, VERIFICATION, VERIFIED, Outcome
 
 MOBILE = re.compile(r"1[3-9]\d{9}")
 ID_LAST4 = re.compile(r"\d{3}[\dX]")
@@ -52,6 +53,9 @@ class ValidateVerificationForm(FormValidationAction):
     ) -> list[dict[str, Any]]:
         """Validate each slot, then check identity once both are known."""
         events = await super().get_validation_events(dispatcher, tracker, domain)
+        request = handlers.request_with_identity(turn_from_tracker(tracker))
+        if request is not None and not tracker.get_slot("pending_request"):
+            events.append(SlotSet("pending_request", request))
         slots = dict(tracker.slots)
         slots.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
         mobile, id_last4 = slots.get("mobile"), slots.get("id_last4")
@@ -80,9 +84,12 @@ class AskSlotAction(Action, ABC):
     def name(self) -> str:
         """``action_ask_<slot>``."""
 
+    retry_script_id = ""
+
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        """Send the question."""
-        script_id = self.script_id
+        """Send the question (after a failed verification, the retry wording if there is one)."""
+        retrying = self.retry_script_id and tracker.get_slot(IDENTITY_RETRY)
+        script_id = self.retry_script_id if retrying else self.script_id
 
         def ask(turn, ctx) -> Outcome:
             return Outcome().say(script_id)
@@ -106,3 +113,5 @@ class ActionAskIdLast4(AskSlotAction):
         return "action_ask_id_last4"
 
     script_id = "verification.ask_id_last4"
+    # "好的，请再提供…" would read as agreement right after a failed check.
+    retry_script_id = "verification.retry_id_last4"

@@ -38,6 +38,9 @@ class GuardContext:
         borrower_initiated: True when the borrower started this exchange or agreed to
             be contacted now; quiet hours then do not apply (compliance.md: "unless the
             borrower agreed").
+        general_facts: True for a text that states general facts about debts (a script
+            marked ``facts: general``): while unverified, right-party then flags amounts,
+            card digits and the borrower's name, not the words of debt ("逾期会上报征信").
     """
 
     verified: bool | None = None
@@ -48,6 +51,7 @@ class GuardContext:
     quiet_hours: tuple[time, time] | None = None
     borrower_name: str | None = None
     borrower_initiated: bool = False
+    general_facts: bool = False
 
     def quiet_window(self) -> tuple[time, time]:
         """Return the (start, end) no-contact window in force for this context."""

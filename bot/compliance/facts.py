@@ -30,24 +30,29 @@ _DEBT_WORDS = (
 )
 
 
-@lru_cache(maxsize=1)
-def _regex() -> re.Pattern[str]:
-    return re.compile(f"{_AMOUNT}|{_CARD_DIGITS}|{_DEBT_WORDS}")
+@lru_cache(maxsize=2)
+def _regex(words: bool = True) -> re.Pattern[str]:
+    account = f"{_AMOUNT}|{_CARD_DIGITS}"
+    return re.compile(f"{account}|{_DEBT_WORDS}" if words else account)
 
 
-def find(text: str, borrower_name: str | None = None) -> list[tuple[int, int]]:
+def find(
+    text: str, borrower_name: str | None = None, *, words: bool = True
+) -> list[tuple[int, int]]:
     """Find debt facts in normalised text.
 
     Args:
         text: Normalised text.
         borrower_name: The borrower's name (any case), counted as a debt fact.
+        words: Count the words of debt ("逾期", "欠款") too; False for a general statement,
+            where only amounts, card digits and the name disclose an account.
 
     Returns:
         (start, end) spans in the normalised text, ordered by start.
     """
     spans = [
         (match.start(), match.end())
-        for match in _regex().finditer(text)
+        for match in _regex(words).finditer(text)
         if not is_negated(text, match.start())
     ]
     name = normalize(borrower_name).text.strip() if borrower_name else ""

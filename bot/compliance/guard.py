@@ -169,11 +169,12 @@ def _classifier_violations(
 def _context_violations(text: str, norm: Normalized, context: GuardContext) -> list[Violation]:
     found = []
     if context.verified is False:
-        for start, end in facts.find(norm.text, context.borrower_name):
+        spans = facts.find(norm.text, context.borrower_name, words=not context.general_facts)
+        for start, end in spans:
             found.append(_violation(rules.RIGHT_PARTY, norm.span(start, end), SOURCE_CONTEXT))
     if context.local_time is not None and not context.borrower_initiated:
-        start, end = context.quiet_window()
-        if in_window(context.local_time.time(), start, end):
+        quiet_start, quiet_end = context.quiet_window()
+        if in_window(context.local_time.time(), quiet_start, quiet_end):
             found.append(_violation(rules.QUIET_HOURS, (0, len(text)), SOURCE_CONTEXT))
     return found
 

@@ -240,6 +240,17 @@ class RepaymentPlanRepository(_Repository):
         )
         return self._add(plan)
 
+    def in_conversation(self, conversation_id: str, account_id: int) -> list[RepaymentPlan]:
+        """Return the plans one conversation recorded for an account, oldest first."""
+        return self._list(
+            select(RepaymentPlan)
+            .where(
+                RepaymentPlan.conversation_id == conversation_id,
+                RepaymentPlan.account_id == account_id,
+            )
+            .order_by(RepaymentPlan.id)
+        )
+
     def get(self, plan_id: int) -> RepaymentPlan | None:
         """Return the plan with this id, or ``None``."""
         return self._session.get(RepaymentPlan, plan_id)
@@ -285,6 +296,30 @@ class PromiseRepository(_Repository):
             conversation_id=conversation_id,
         )
         return self._add(promise)
+
+    def in_conversation(self, conversation_id: str, account_id: int) -> list[PromiseToPay]:
+        """Return the open promises one conversation recorded for an account, oldest first."""
+        return self._list(
+            select(PromiseToPay)
+            .where(
+                PromiseToPay.conversation_id == conversation_id,
+                PromiseToPay.account_id == account_id,
+                PromiseToPay.status == PromiseStatus.OPEN,
+            )
+            .order_by(PromiseToPay.id)
+        )
+
+    def amend(self, promise_id: int, *, amount: MoneyLike, due_date: dt.date) -> PromiseToPay:
+        """Change an open promise's amount and date (the borrower corrected it).
+
+        Raises:
+            NotFoundError: No such promise.
+        """
+        promise = self._require(PromiseToPay, promise_id)
+        promise.amount = Decimal(amount)
+        promise.due_date = due_date
+        self._session.flush()
+        return promise
 
     def for_account(self, account_id: int) -> list[PromiseToPay]:
         """Return an account's promises, earliest due date first."""

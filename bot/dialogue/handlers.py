@@ -18,10 +18,14 @@ from typing import Any, cast
 
 from bot.dialogue.formatting import chinese_date, money
 from bot.dialogue.messages import library
+from bot.dialogue.questions import ANSWERS as FEAR_ANSWERS
+from bot.dialogue.questions import fears
 from bot.dialogue.store import AccountView, Store
 from bot.dialogue.turn import (
+    IDENTITY_RETRY,
     LOCKED,
     PENDING_OFFER,
+    REQUEST_ENTITY,
     UNVERIFIED,
     VERIFICATION,
     VERIFIED,
@@ -38,6 +42,7 @@ from bot.dialogue.values import (
     plan_options,
     plan_values,
     policy_values,
+    promise_parts,
 )
 from bot.dialogue.values import tenors as policy_tenors
 from bot.policy.config import Policy
@@ -52,6 +57,10 @@ from bot.policy.waivers import check_fee_waiver
 logger = logging.getLogger(__name__)
 
 FULL_PAYMENT = re.compile(r"还清|全部|全额|结清|一次性|所有的?钱|pay (it )?all|in full", re.I)
+# The borrower corrects what they said before ("不对，改成3000", "15号来不及，改到下周一").
+CORRECTION = re.compile(
+    r"不对|错了|说错|搞错|改成|改为|改到|改在|换成|更正|其实是|应该是|actually|change it", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -144,8 +153,18 @@ def say(script_id: str) -> Handler:
 
 
 def verify_first(turn: Turn, ctx: Context) -> Outcome:
-    """A debt question before verification: remember it and ask who we talk to."""
+    """A debt question before verification: remember it and ask who we talk to.
+
+    Where the question has a general answer (how fees, plans or waivers work), that is given
+    first, in full: it holds for everyone and needs no verification. The account's own figures
+    follow once verified.
+    """
+    from bot.dialogue.intents import BY_NAME  # the registry imports this module
+
     out = Outcome()
+    intent = BY_NAME.get(turn.intent or "")
+    if intent is not None and intent.general_script:
+        out.say(intent.general_script, **policy_values(ctx.policy, turn.today))
     if turn.intent == "financial_hardship":
         out.say("hardship.empathy")
         out.slots["hardship_stated"] = True
@@ -156,6 +175,26 @@ def verify_first(turn: Turn, ctx: Context) -> Outcome:
         "text": turn.text,
     }
     return out
+
+
+# Entities of an identity message that belong to the identity, not to the request in it.
+IDENTITY_ENTITIES = frozenset({"phone", "id_last4", REQUEST_ENTITY})
+
+
+def request_with_identity(turn: Turn) -> dict[str, Any] | None:
+    """The request in a message that also gives identity ("13800001111 1234 想分6期"), or None.
+
+    The NLU names it in the ``request`` entity (the intent of the message without its
+    identifiers); it is remembered like a debt question before verification and answered right
+    after it, with the message's other entities (a tenor, an amount, a date).
+    """
+    from bot.dialogue.intents import ANSWERED_AFTER_VERIFICATION  # the registry imports us
+
+    intent = turn.entity(REQUEST_ENTITY)
+    if intent not in ANSWERED_AFTER_VERIFICATION:
+        return None
+    entities = {k: v for k, v in turn.entities.items() if k not in IDENTITY_ENTITIES}
+    return {"intent": intent, "entities": entities, "text": turn.text}
 
 
 def check_identity(turn: Turn, ctx: Context, mobile: str, id_last4: str) -> Outcome:
@@ -171,13 +210,16 @@ def check_identity(turn: Turn, ctx: Context, mobile: str, id_last4: str) -> Outc
                 "account_id": result.account_id,
                 "mobile": None,
                 "id_last4": None,
+                IDENTITY_RETRY: False,
             }
         )
     elif result.status == LOCKED:
-        out.slots[VERIFICATION] = LOCKED
+        out.slots.update({VERIFICATION: LOCKED, "mobile": None, "id_last4": None})
     else:
+        # The mobile number stays: the borrower corrects the ID last four, or gives another
+        # number. The reply does not say which of the two was wrong.
         out.say("verification.mismatch")
-        out.slots.update({"mobile": None, "id_last4": None, VERIFICATION: UNVERIFIED})
+        out.slots.update({"id_last4": None, VERIFICATION: UNVERIFIED, IDENTITY_RETRY: True})
     return out
 
 
@@ -191,9 +233,9 @@ def after_verification(turn: Turn, ctx: Context) -> Outcome:
     pending = turn.slots.get("pending_request") or {}
     out.slots["pending_request"] = None
     intent = pending.get("intent") if isinstance(pending, dict) else None
-    from bot.dialogue.intents import DEBT_INTENTS  # the registry imports this module
+    from bot.dialogue.intents import ANSWERED_AFTER_VERIFICATION  # the registry imports us
 
-    if intent in DEBT_INTENTS:
+    if intent in ANSWERED_AFTER_VERIFICATION:
         replay = Turn(
             conversation_id=turn.conversation_id,
             intent=intent,
@@ -236,10 +278,15 @@ def ask_fees(turn: Turn, ctx: Context) -> Outcome:
     return Outcome().say("fees.breakdown", **ledger_values(_account(turn, ctx)))
 
 
-@requires_verification
 def ask_consequences(turn: Turn, ctx: Context) -> Outcome:
-    """State the consequences truthfully, never as threats."""
-    return Outcome().say("consequences.truthful")
+    """State the consequences truthfully, never as threats: general facts, to anyone.
+
+    A question about arrest or about telling others gets the truthful "不会" first.
+    """
+    out = Outcome()
+    for fear in fears(turn.text):
+        out.say(FEAR_ANSWERS[fear])
+    return out.say("consequences.truthful")
 
 
 def ask_payment_methods(turn: Turn, ctx: Context) -> Outcome:
@@ -276,7 +323,9 @@ def offer_amount(turn: Turn, ctx: Context) -> Outcome:
     pending = _pending(turn)
     if pending.get("kind") == OfferKind.PROMISE:
         return promise_to_pay(turn, ctx)
-    offer = _decimal(turn.entity("amount"))
+    # Of several amounts, the smallest is what they can afford ("其实3000也很勉强…最多1000").
+    offers = [a for a in map(_decimal, turn.values("amount")) if a is not None]
+    offer = min(offers) if offers else None
     if offer is None:
         return Outcome().say("plans.ask_offer")
     total = _account(turn, ctx).figures.total_due
@@ -386,23 +435,43 @@ def deny(turn: Turn, ctx: Context) -> Outcome:
 
 @requires_verification
 def promise_to_pay(turn: Turn, ctx: Context) -> Outcome:
-    """Collect a date and an amount, validate them against the policy, record the promise."""
+    """Collect a date and an amount, validate them against the policy, record the promise.
+
+    A correction ("不对，改成3000") changes the conversation's latest promise instead of adding
+    one; several dates with as many amounts ("下周一还500，周五再还800") are a split promise.
+    """
     pending = _pending(turn)
     partial: Mapping[str, Any] = pending if pending.get("kind") == OfferKind.PROMISE else {}
     account = _account(turn, ctx)
     figures = account.figures
-    amount = _decimal(turn.entity("amount")) or _decimal(partial.get("amount"))
+    amounts = [a for a in map(_decimal, turn.values("amount")) if a is not None]
+    dates = [d for d in map(_date, turn.values("date")) if d is not None]
+    previous = (
+        ctx.store.latest_promise(turn.conversation_id, account.account_id)
+        if CORRECTION.search(turn.text or "")
+        else None
+    )
+    if previous is None and len(dates) > 1:
+        return _split_promise(turn, ctx, account, amounts, dates)
+    if previous is not None:  # the new value is the one said last
+        amount = amounts[-1] if amounts else previous.amount
+        due = dates[-1] if dates else previous.due
+    else:
+        amount = (amounts[0] if amounts else None) or _decimal(partial.get("amount"))
+        due = (dates[0] if dates else None) or _date(partial.get("date"))
     if FULL_PAYMENT.search(turn.text or ""):
         amount = figures.total_due
-    due = _date(turn.entity("date")) or _date(partial.get("date"))
     decision = check_promise(amount, due, turn.today, figures, ctx.policy)
     out = Outcome()
     keep = make_offer(OfferKind.PROMISE, amount=str(amount) if amount else None)
     if decision.accepted and amount is not None and due is not None:
-        ctx.store.record_promise(turn.conversation_id, account.account_id, amount, due)
+        ctx.store.record_promise(
+            turn.conversation_id, account.account_id, amount, due, amend_latest=bool(previous)
+        )
         ctx.store.record_outcome(turn.conversation_id, "promise", account.account_id, str(due))
         out.slots[PENDING_OFFER] = None
-        return out.say("promise.recorded", date=chinese_date(due), amount=money(amount))
+        script = "promise.updated" if previous else "promise.recorded"
+        return out.say(script, date=chinese_date(due), amount=money(amount))
     reason = decision.reason
     latest = chinese_date(decision.latest_date)
     if reason is PromiseReason.DATE_MISSING:
@@ -427,6 +496,38 @@ def promise_to_pay(turn: Turn, ctx: Context) -> Outcome:
         return out.say("promise.recorded", date=chinese_date(due), amount=money(figures.total_due))
     out.slots[PENDING_OFFER] = None
     return out.say("promise.amount_too_low", minimum_payment=money(decision.minimum_amount))
+
+
+def _split_promise(
+    turn: Turn, ctx: Context, account: AccountView, amounts: list[Decimal], dates: list[dt.date]
+) -> Outcome:
+    """Several dates: one amount for each is a split promise; anything else is asked again.
+
+    Each part's date must be in the policy window, and the parts together must reach the
+    promise minimum (and not exceed the total due), as for a single promise.
+    """
+    figures = account.figures
+    total = sum(amounts, Decimal(0))
+    decisions = [check_promise(total, due, turn.today, figures, ctx.policy) for due in dates]
+    latest = chinese_date(decisions[0].latest_date)
+    out = Outcome()
+    if len(amounts) != len(dates):
+        out.slots[PENDING_OFFER] = make_offer(OfferKind.PROMISE)
+        return out.say("promise.ask_which", max_date=latest)
+    if not all(decision.accepted for decision in decisions):
+        reasons = {reason for decision in decisions for reason in decision.reasons}
+        if reasons & {PromiseReason.DATE_IN_PAST, PromiseReason.DATE_TOO_FAR}:
+            out.slots[PENDING_OFFER] = make_offer(OfferKind.PROMISE)
+            return out.say("promise.date_invalid", max_date=latest)
+        return out.say("promise.amount_too_low", minimum_payment=money(decisions[0].minimum_amount))
+    parts = sorted(zip(dates, amounts, strict=True))
+    for due, amount in parts:
+        ctx.store.record_promise(turn.conversation_id, account.account_id, amount, due)
+    detail = ", ".join(f"{due}:{amount}" for due, amount in parts)
+    ctx.store.record_outcome(turn.conversation_id, "promise", account.account_id, detail)
+    out.slots[PENDING_OFFER] = None
+    lines = promise_parts(parts, library())
+    return out.say("promise.recorded_split", parts=lines, total=money(total))
 
 
 @requires_verification
@@ -468,7 +569,11 @@ def dispute_debt(turn: Turn, ctx: Context) -> Outcome:
 
 
 def wrong_person(turn: Turn, ctx: Context) -> Outcome:
-    """Apologise, disclose nothing, mark the number."""
+    """Apologise, disclose nothing, mark the number.
+
+    Said after verification ("我是他弟弟"), it ends the verification: whoever types now is not
+    the borrower, so nothing more is disclosed until someone verifies again.
+    """
     ctx.store.record_contact_preference(
         turn.conversation_id,
         _customer_id(turn),
@@ -479,6 +584,9 @@ def wrong_person(turn: Turn, ctx: Context) -> Outcome:
     ctx.store.record_outcome(turn.conversation_id, "wrong_person", None)
     out = Outcome(end_form=True).say("wrong_person.apology")
     out.slots.update({"pending_request": None, PENDING_OFFER: None})
+    if turn.verified:
+        ctx.store.forget_verification(turn.conversation_id)
+        out.slots.update({VERIFICATION: UNVERIFIED, "customer_id": None, "account_id": None})
     return out
 
 

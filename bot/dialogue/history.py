@@ -25,6 +25,16 @@ def recent_fallbacks(events: Sequence[dict[str, Any]]) -> int:
     return count
 
 
+def entity_values(entities: Sequence[dict[str, Any]]) -> dict[str, tuple[Any, ...]]:
+    """Every value of every entity type in a parsed message, in message order, deduplicated."""
+    values: dict[str, tuple[Any, ...]] = {}
+    for entity in sorted(entities, key=lambda e: e.get("start") or 0):
+        name, value = entity.get("entity", ""), entity.get("value")
+        if name and value not in values.get(name, ()):
+            values[name] = (*values.get(name, ()), value)
+    return values
+
+
 def first_entity_values(entities: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """The first value of every entity type in a parsed message."""
     values: dict[str, Any] = {}

@@ -45,6 +45,8 @@ class Intent:
         action: The Rasa action that runs the handler (``data/rules`` calls it).
         label: What agent assist shows the agent.
         facts: Whether the answer states general or account-specific facts.
+        general_script: For an account intent, the approved script with its general answer
+            (how fees, plans or waivers work), given in full before verification.
         trained: False for ``nlu_fallback``, which Rasa's FallbackClassifier produces and no
             message is labelled with.
     """
@@ -55,6 +57,7 @@ class Intent:
     label: str
     facts: Facts = Facts.GENERAL
     trained: bool = True
+    general_script: str | None = None
 
     @property
     def requires_verification(self) -> bool:
@@ -73,16 +76,35 @@ INTENTS: tuple[Intent, ...] = (
     Intent("ask_bot_identity", h.ask_bot_identity, "action_bot_identity", "询问对方身份"),
     Intent("provide_identity", h.provide_identity, "action_provide_identity", "提供身份信息"),
     Intent("ask_balance", h.ask_balance, "action_tell_balance", "询问欠款", A),
-    Intent("ask_fees", h.ask_fees, "action_explain_fees", "询问费用构成", A),
+    Intent(
+        "ask_fees",
+        h.ask_fees,
+        "action_explain_fees",
+        "询问费用构成",
+        A,
+        general_script="fees.general",
+    ),
     Intent("ask_consequences", h.ask_consequences, "action_explain_consequences", "询问逾期后果"),
     Intent("ask_payment_methods", h.ask_payment_methods, "action_payment_methods", "询问还款方式"),
-    Intent("request_installment", h.request_installment, "action_offer_installment", "申请分期", A),
+    Intent(
+        "request_installment",
+        h.request_installment,
+        "action_offer_installment",
+        "申请分期",
+        A,
+        general_script="plans.general",
+    ),
     Intent("offer_amount", h.offer_amount, "action_assess_offer", "说明每月可还金额", A),
     Intent("promise_to_pay", h.promise_to_pay, "action_record_promise", "承诺还款", A),
     Intent("claim_paid", h.claim_paid, "action_record_paid_claim", "声称已还款", A),
     Intent("financial_hardship", h.financial_hardship, "action_handle_hardship", "表示经济困难", A),
     Intent(
-        "request_fee_waiver", h.request_fee_waiver, "action_handle_fee_waiver", "申请减免费用", A
+        "request_fee_waiver",
+        h.request_fee_waiver,
+        "action_handle_fee_waiver",
+        "申请减免费用",
+        A,
+        general_script="waiver.general",
     ),
     Intent("dispute_debt", h.dispute_debt, "action_record_dispute", "对欠款有异议", A),
     Intent("wrong_person", h.wrong_person, "action_handle_wrong_person", "非本人"),
@@ -118,6 +140,14 @@ TRAINED_INTENTS: frozenset[str] = frozenset(i.name for i in INTENTS if i.trained
 DEBT_INTENTS: frozenset[str] = frozenset(
     i.name for i in INTENTS if i.requires_verification and i.name != IDENTITY_INTENT
 )
+
+
+# What a borrower may ask before verifying, or together with identity, and have answered right
+# after verification: the debt questions, and the general ones worth answering then too.
+ANSWERED_AFTER_VERIFICATION: frozenset[str] = DEBT_INTENTS | {
+    "ask_payment_methods",
+    "ask_consequences",
+}
 
 
 def respond(turn: Turn, ctx: h.Context) -> Outcome:

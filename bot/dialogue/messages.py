@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from bot import settings
 from bot.dialogue.turn import Reply
 from bot.scripts import Library, RenderedMessage, load_library
 
@@ -37,10 +40,14 @@ class Composed:
 Guard = Callable[[str, Any], list[str]]
 
 
-@functools.lru_cache(maxsize=1)
 def library() -> Library:
-    """The scripts library, read once per process."""
-    return load_library()
+    """The scripts library from ``SCRIPTS_DIR``, read once per process."""
+    return _library(settings.current().scripts_dir)
+
+
+@functools.lru_cache(maxsize=1)
+def _library(directory: Path) -> Library:
+    return load_library(directory)
 
 
 def render_inline(script_id: str, params: dict[str, Any]) -> str:
@@ -58,7 +65,8 @@ def compose(
 ) -> Composed:
     """Render every reply and pass it through the guard.
 
-    A script marked ``requires_verification`` is refused (rule right-party) unless ``verified``.
+    A script marked ``facts: account`` is refused (rule right-party) unless ``verified``; one
+    marked ``facts: general`` is checked as a general statement (``GuardContext.general_facts``).
     A blocked message is replaced by the approved safe fallback script and reported in
     ``Composed.blocked``; the caller stores it as a compliance event.
     """
@@ -66,8 +74,12 @@ def compose(
     out = Composed()
     for reply in replies:
         message = lib.render(reply.script_id, dict(reply.params), seed=seed)
-        rules = guard(message.text, guard_context) if guard else []
-        if lib.approved(reply.script_id).requires_verification and not verified:
+        script = lib.approved(reply.script_id)
+        context = guard_context
+        if script.general_facts and dataclasses.is_dataclass(context):
+            context = dataclasses.replace(context, general_facts=True)
+        rules = guard(message.text, context) if guard else []
+        if script.requires_verification and not verified:
             rules = ["right-party", *rules]
         if rules:
             logger.warning("guard blocked script %s: %s", message.script_id, ",".join(rules))

@@ -1,6 +1,8 @@
 """Run a handler for one turn: one database transaction, guarded messages.
 
-Process-wide resources (policy, database engine) are created on first use, never at import.
+Process-wide resources (policy, database engine) are created on first use, never at import,
+from :mod:`bot.settings`; each is cached for the setting it was built from, so a test that
+overrides the settings gets its own.
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot import settings
 from bot.db.conversation_state import verified_party
 from bot.db.migrate import upgrade_head
-from bot.db.settings import database_url, make_engine, make_session_factory, session_scope
+from bot.db.settings import make_engine, make_session_factory, session_scope
 from bot.dialogue.handlers import Context, Handler
 from bot.dialogue.messages import Composed, compose
 from bot.dialogue.safe_replies import count_failure, safe_messages
@@ -38,33 +42,35 @@ class Result:
     end_form: bool = False
 
 
-@functools.lru_cache(maxsize=1)
 def policy() -> Policy:
-    """The issuer policy, read once per process (POLICY_FILE overrides the path)."""
-    return load_policy()
+    """The issuer policy from ``POLICY_FILE``, read once per process."""
+    return _policy(settings.current().policy_file)
+
+
+@functools.lru_cache(maxsize=1)
+def _policy(path: Path) -> Policy:
+    return load_policy(path)
 
 
 _factory_lock = threading.Lock()
 
 
 def session_factory() -> Any:
-    """The session factory bound to DATABASE_URL, created once per process.
+    """The session factory bound to ``DATABASE_URL``, created once per process.
 
     On first use the schema is migrated to head (under a lock: the first turns of a fresh
     server arrive together). Demo accounts are never loaded here: they come only on request
     (``make db``), never into a production database.
     """
+    url = settings.current().database_url
     with _factory_lock:
-        return _session_factory()
+        return _session_factory(url)
 
 
 @functools.lru_cache(maxsize=1)
-def _session_factory() -> Any:
-    upgrade_head(database_url())
-    return make_session_factory(make_engine())
-
-
-session_factory.cache_clear = _session_factory.cache_clear  # type: ignore[attr-defined]
+def _session_factory(url: str) -> Any:
+    upgrade_head(url)
+    return make_session_factory(make_engine(url))
 
 
 def guard_rules(text: str, context: Any) -> list[str]:

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from bot.db.conversation_state import forget_verification
 from bot.db.masking import mask_text
+from bot.db.models import PlanKind, PlanStatus
 from bot.db.repositories import NotFoundError, Repositories
 from bot.db.verification import client_key, verify_identity
-from bot.dialogue.store import AccountView, Verification
+from bot.dialogue.store import AccountView, Promise, Verification
 from bot.policy.config import VerificationPolicy
 from bot.policy.figures import AccountFigures
 from bot.policy.plans import PlanQuote
@@ -86,7 +87,14 @@ class SqlStore:
     def record_plan(
         self, conversation_id: str, account_id: int, quote: PlanQuote, kind: str, status: str
     ) -> None:
-        """Store a repayment plan as quoted by the calculator."""
+        """Store a repayment plan as quoted by the calculator (once per conversation)."""
+        for plan in self.repos.plans.in_conversation(conversation_id, account_id):
+            if (plan.kind, plan.tenor, plan.status) == (
+                PlanKind(kind),
+                quote.tenor,
+                PlanStatus(status),
+            ):
+                return  # a repeated "好的" does not record the plan twice
         self.repos.plans.add(
             account_id=account_id,
             kind=kind,
@@ -99,12 +107,35 @@ class SqlStore:
         )
 
     def record_promise(
-        self, conversation_id: str, account_id: int, amount: Decimal, due: dt.date
+        self,
+        conversation_id: str,
+        account_id: int,
+        amount: Decimal,
+        due: dt.date,
+        *,
+        amend_latest: bool = False,
     ) -> None:
-        """Store a validated promise to pay."""
+        """Store a validated promise to pay; the same promise twice is stored once.
+
+        With ``amend_latest`` the conversation's latest open promise is changed instead (the
+        borrower corrected its amount or date), so the dashboard counts one promise, not two.
+        """
+        promises = self.repos.promises.in_conversation(conversation_id, account_id)
+        if any(p.amount == amount and p.due_date == due for p in promises):
+            return
+        if amend_latest and promises:
+            self.repos.promises.amend(promises[-1].id, amount=amount, due_date=due)
+            return
         self.repos.promises.add(
             account_id=account_id, amount=amount, due_date=due, conversation_id=conversation_id
         )
+
+    def latest_promise(self, conversation_id: str, account_id: int) -> Promise | None:
+        """The conversation's latest open promise for the account, if any."""
+        promises = self.repos.promises.in_conversation(conversation_id, account_id)
+        if not promises:
+            return None
+        return Promise(Decimal(promises[-1].amount), promises[-1].due_date)
 
     def record_paid_claim(self, conversation_id: str, account_id: int) -> None:
         """Store an "I already paid" claim for checking."""

@@ -35,6 +35,14 @@ class AccountView:
     figures: AccountFigures
 
 
+@dataclass(frozen=True)
+class Promise:
+    """A recorded promise to pay, as the dialogue reads it back."""
+
+    amount: Decimal
+    due: dt.date
+
+
 class Store(Protocol):
     """Storage operations of a conversation; implementations never commit on their own."""
 
@@ -63,9 +71,18 @@ class Store(Protocol):
         """Store a repayment plan the borrower accepted (or applied for)."""
 
     def record_promise(
-        self, conversation_id: str, account_id: int, amount: Decimal, due: dt.date
+        self,
+        conversation_id: str,
+        account_id: int,
+        amount: Decimal,
+        due: dt.date,
+        *,
+        amend_latest: bool = False,
     ) -> None:
-        """Store a promise to pay."""
+        """Store a promise to pay (once), or correct the conversation's latest one."""
+
+    def latest_promise(self, conversation_id: str, account_id: int) -> Promise | None:
+        """The conversation's latest open promise for the account, if any."""
 
     def record_paid_claim(self, conversation_id: str, account_id: int) -> None:
         """Store an "I already paid" claim for checking."""

@@ -14,6 +14,9 @@ VERIFIED = "verified"
 UNVERIFIED = "unverified"
 LOCKED = "locked"
 PENDING_OFFER = "pending_offer"
+IDENTITY_RETRY = "identity_retry"
+# The NLU's name for the request inside an identity message (its value is an intent name).
+REQUEST_ENTITY = "request"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,8 @@ class Turn:
     recent_fallbacks: int = 0
     # The borrower's network address as the channel saw it (for per-client verification limits).
     client: str | None = None
+    # Every value of each entity type, in message order ("下周一还500，周五再还800").
+    entity_lists: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
 
     @property
     def today(self) -> dt.date:
@@ -44,6 +49,13 @@ class Turn:
     def entity(self, name: str) -> Any:
         """First value of an entity in this message, or None."""
         return self.entities.get(name)
+
+    def values(self, name: str) -> tuple[Any, ...]:
+        """Every value of an entity in this message, in order (the first one at least)."""
+        found = self.entity_lists.get(name)
+        if found:
+            return tuple(found)
+        return () if self.entities.get(name) is None else (self.entities[name],)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,7 @@ from bot.scripts import Library
 logger = logging.getLogger(__name__)
 
 OPTION_LINE = "plans.option_line"
+PROMISE_PART = "promise.part_line"
 
 
 def channels(policy: Policy) -> str:
@@ -34,6 +35,13 @@ def tenors(policy: Policy) -> str:
     return "、".join(str(rate.tenor) for rate in policy.installments.rates)
 
 
+def fee_rates(policy: Policy) -> str:
+    """Each standard tenor with its monthly fee rate in percent, as one phrase."""
+    return "、".join(
+        f"{rate.tenor}期{rate.monthly_fee_rate * 100:.2f}%" for rate in policy.installments.rates
+    )
+
+
 def policy_values(policy: Policy, today: dt.date) -> dict[str, str]:
     """Every placeholder the policy and today's date determine (no debt facts)."""
     return {
@@ -42,6 +50,8 @@ def policy_values(policy: Policy, today: dt.date) -> dict[str, str]:
         "channels": channels(policy),
         "max_months": str(policy.hardship.max_months),
         "tenors": tenors(policy),
+        "fee_rates": fee_rates(policy),
+        "waiver_days": str(policy.late_fee_waiver.pay_in_full_within_days),
         "max_date": chinese_date(latest_promise_date(today, policy)),
         "deadline": chinese_date(waiver_deadline(today, policy)),
     }
@@ -76,6 +86,14 @@ def plan_options(total_due: Decimal, policy: Policy, library: Library) -> str:
     return "；".join(
         library.render(OPTION_LINE, plan_values(quote)).text
         for quote in all_quotes(total_due, policy)
+    )
+
+
+def promise_parts(parts: Iterable[tuple[dt.date, Decimal]], library: Library) -> str:
+    """The parts of a split promise, each line the approved ``promise.part_line``."""
+    return "；".join(
+        library.render(PROMISE_PART, {"date": chinese_date(due), "amount": money(amount)}).text
+        for due, amount in parts
     )
 
 

@@ -14,10 +14,15 @@ from typing import Any
 
 import yaml
 
+from bot import settings
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "scripts_library"
 STATUSES = ("draft", "approved", "retired")
+# What a script states (issue 12): "account" facts (ledger figures, plan quotes, card digits)
+# only to a verified borrower; "general" facts (law, policy, how fees and plans work) to
+# anyone, before verification, after a lock, to a wrong person. No ``facts``: neither.
+FACTS = ("account", "general")
 LOCALES = ("zh-CN", "en-US")
 REQUIRED_FIELDS = (
     "id",
@@ -51,7 +56,17 @@ class Script:
     rules_checked: tuple[str, ...]
     variants: tuple[str, ...]
     source: str
-    requires_verification: bool = False
+    facts: str | None = None
+
+    @property
+    def requires_verification(self) -> bool:
+        """Said only to a verified borrower: it states account facts."""
+        return self.facts == "account"
+
+    @property
+    def general_facts(self) -> bool:
+        """States general facts about debts, to anyone (see ``FACTS``)."""
+        return self.facts == "general"
 
     @property
     def placeholders(self) -> frozenset[str]:
@@ -156,8 +171,10 @@ def _parse_script(raw: Any, stage: str, source: str) -> Script:
         problems.append(f"status must be one of {STATUSES}")
     if raw["locale"] not in LOCALES:
         problems.append(f"locale must be one of {LOCALES}")
-    if not isinstance(raw.get("requires_verification", False), bool):
-        problems.append("requires_verification must be true or false")
+    if raw.get("facts") not in (None, *FACTS):
+        problems.append(f"facts must be one of {FACTS} (or absent)")
+    if "requires_verification" in raw:
+        problems.append("requires_verification is now `facts: account`")
     if not isinstance(raw["version"], int) or raw["version"] < 1:
         problems.append("version must be a positive integer")
     if not isinstance(raw["approved_at"], dt.date):
@@ -185,17 +202,17 @@ def _parse_script(raw: Any, stage: str, source: str) -> Script:
         rules_checked=tuple(str(r) for r in raw["rules_checked"]),
         variants=tuple(variants),
         source=source,
-        requires_verification=bool(raw.get("requires_verification", False)),
+        facts=raw.get("facts"),
     )
 
 
 def load_library(directory: str | os.PathLike[str] | None = None) -> Library:
-    """Read every `*.yml` file of the library directory (env `SCRIPTS_DIR` overrides).
+    """Read every `*.yml` file of ``directory`` (default: ``SCRIPTS_DIR``, :mod:`bot.settings`).
 
     Raises:
         ScriptError: a file is malformed; the message names the file and the script.
     """
-    root = Path(directory or os.environ.get("SCRIPTS_DIR") or DEFAULT_DIR)
+    root = Path(directory or settings.current().scripts_dir)
     scripts: list[Script] = []
     for path in sorted(root.glob("*.yml")):
         with path.open(encoding="utf-8") as handle:

@@ -27,8 +27,8 @@ SCRIPT_REFERENCE = re.compile(
 )
 CODE_DIRS = ("bot", "actions")
 
-# A guard returns the violated rule ids of a text given "verified or not".
-Guard = Callable[[str, bool], list[str]]
+# A guard returns the violated rule ids of a text given "verified or not" and "general facts".
+Guard = Callable[[str, bool, bool], list[str]]
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,12 @@ class Problem:
         return f"{self.where}: {self.message}"
 
 
-def default_guard(text: str, verified: bool) -> list[str]:
+def default_guard(text: str, verified: bool, general_facts: bool = False) -> list[str]:
     """The runtime compliance guard, as the bot applies it."""
     from bot.compliance import GuardContext, check
 
-    return [v.rule for v in check(text, GuardContext(verified=verified)).violations]
+    context = GuardContext(verified=verified, general_facts=general_facts)
+    return [v.rule for v in check(text, context).violations]
 
 
 def check_placeholders(script: Script) -> list[Problem]:
@@ -56,14 +57,19 @@ def check_placeholders(script: Script) -> list[Problem]:
 
 
 def check_right_party(script: Script) -> list[Problem]:
-    """A script that states debt facts must be marked for verified borrowers only."""
+    """A script that states account facts must be marked ``facts: account``.
+
+    A ``facts: general`` script is said to anyone, so it may use no account placeholder; the
+    guard check below keeps its text free of amounts, card digits and names. An unmarked
+    script that speaks of debts at all fails that check: it must say which it is.
+    """
     facts = sorted(
         name
         for name in script.placeholders
         if name in PLACEHOLDERS and PLACEHOLDERS[name].debt_fact
     )
     if facts and not script.requires_verification:
-        return [Problem(script.id, f"states debt facts {facts} but lacks requires_verification")]
+        return [Problem(script.id, f"states account facts {facts} but lacks `facts: account`")]
     return []
 
 
@@ -79,7 +85,7 @@ def check_guard(script: Script, guard: Guard) -> list[Problem]:
     problems = []
     for index, variant in enumerate(script.variants):
         text = variant.format(**{name: samples.get(name, "") for name in script.placeholders})
-        for rule in sorted(set(guard(text, script.requires_verification))):
+        for rule in sorted(set(guard(text, script.requires_verification, script.general_facts))):
             problems.append(Problem(f"{script.id}[{index}]", f"violates {rule}: {text}"))
     return problems
 

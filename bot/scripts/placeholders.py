@@ -28,6 +28,8 @@ PLACEHOLDERS: dict[str, Placeholder] = {
     "channels": Placeholder("policy", "手机银行App、银行网点柜台、官方客服热线、约定账户自动扣款"),
     "max_months": Placeholder("policy", "60"),
     "tenors": Placeholder("policy", "3、6、12、24"),
+    "fee_rates": Placeholder("policy", "3期0.75%、6期0.70%、12期0.66%、24期0.65%"),
+    "waiver_days": Placeholder("policy", "7"),
     "card_last4": Placeholder("ledger", "6217", debt_fact=True),
     "total_due": Placeholder("ledger", "12,580.00", debt_fact=True),
     "principal": Placeholder("ledger", "12,000.00", debt_fact=True),
@@ -50,6 +52,9 @@ PLACEHOLDERS: dict[str, Placeholder] = {
     "offer": Placeholder("conversation", "800.00", debt_fact=True),
     "amount": Placeholder("conversation", "1,258.00", debt_fact=True),
     "date": Placeholder("conversation", "2026年12月1日", debt_fact=True),
+    "parts": Placeholder(
+        "library", "2026年12月7日之前还款500.00元；2026年12月4日之前还款800.00元", True
+    ),
     "max_chars": Placeholder("limits", "500"),
 }
 

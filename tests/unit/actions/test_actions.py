@@ -1,6 +1,7 @@
 """Custom actions driven with rasa-sdk trackers, on a migrated SQLite database with demo data."""
 
 import asyncio
+import datetime as dt
 
 import pytest
 from rasa_sdk import Tracker
@@ -8,26 +9,23 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ACTIONS
 from actions.session import ActionSessionStart
-from actions.verification import ValidateVerificationForm
+from actions.verification import ActionAskIdLast4, ValidateVerificationForm
+from bot import settings
 from bot.db.demo import seed_demo
 from bot.db.migrate import upgrade_head
 from bot.db.settings import make_engine, make_session_factory, session_scope
-from bot.dialogue import runtime
 
 DOMAIN: dict = {"forms": {"verification_form": {"required_slots": ["mobile", "id_last4"]}}}
 
 
 @pytest.fixture(autouse=True)
-def database(tmp_path, monkeypatch):
+def database(tmp_path):
     url = f"sqlite:///{tmp_path / 'actions.db'}"
     upgrade_head(url)
     with session_scope(make_session_factory(make_engine(url))) as session:
         seed_demo(session)
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("BOT_TODAY", "2026-11-30")
-    runtime.session_factory.cache_clear()
-    yield url
-    runtime.session_factory.cache_clear()
+    with settings.override(database_url=url, today=dt.date(2026, 11, 30)):
+        yield url
 
 
 def tracker(intent="greet", text="", entities=(), slots=None, events=(), loop=None) -> Tracker:
@@ -78,7 +76,7 @@ def test_validation_verifies_when_both_answers_are_in(database):
     assert sets["requested_slot"] is None
 
 
-def test_validation_mismatch_clears_the_answers_and_says_so(database):
+def test_validation_mismatch_keeps_the_mobile_asks_the_id_again_and_says_so(database):
     trk = tracker(
         "provide_identity",
         "13800001111 4321",
@@ -92,9 +90,39 @@ def test_validation_mismatch_clears_the_answers_and_says_so(database):
     )
     messages, events = run(ValidateVerificationForm(), trk)
     sets = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-    assert sets["mobile"] is None and sets["id_last4"] is None
+    # The borrower corrects one of the two; which one was wrong is not said.
+    assert "mobile" not in sets or sets["mobile"] == "13800001111"
+    assert sets["id_last4"] is None
     assert sets["verification"] == "unverified"
+    assert sets["identity_retry"] is True
     assert messages[0]["script_id"] == "verification.mismatch"
+
+
+def test_after_a_mismatch_the_id_is_asked_again_without_an_affirmation(database):
+    trk = tracker("provide_identity", "4321", slots={"identity_retry": True})
+    messages, _ = run(ActionAskIdLast4(), trk)
+    assert messages[0]["script_id"] == "verification.retry_id_last4"
+    assert not messages[0]["text"].startswith(("好的", "可以的"))
+    messages, _ = run(ActionAskIdLast4(), tracker("provide_identity", "13800001111"))
+    assert messages[0]["script_id"] == "verification.ask_id_last4"
+
+
+def test_identity_with_a_request_remembers_the_request_for_after_verification(database):
+    trk = tracker(
+        "provide_identity",
+        "我手机13800001111，想分6期还",
+        entities=[
+            ("phone", "13800001111"),
+            ("installments", 6),
+            ("request", "request_installment"),
+        ],
+        slots={"mobile": "13800001111", "requested_slot": "mobile"},
+        loop="verification_form",
+    )
+    _, events = run(ValidateVerificationForm(), trk)
+    sets = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert sets["pending_request"]["intent"] == "request_installment"
+    assert sets["pending_request"]["entities"] == {"installments": 6}
 
 
 def test_balance_action_sends_ledger_figures_with_script_ids(database):

@@ -6,11 +6,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot import settings
 from bot.db import models
 from bot.db.demo import seed_demo
 from bot.db.migrate import upgrade_head
 from bot.db.settings import make_engine, make_session_factory, session_scope
-from bot.dialogue import messages, runtime
+from bot.dialogue import runtime
 from bot.dialogue.turn import Outcome, Turn
 from bot.scripts import ScriptError, load_library
 from bot.scripts.__main__ import main as cli
@@ -95,7 +96,7 @@ def test_lint_catches_unknown_placeholders_and_unmarked_debt_facts(library_copy)
     )
     problems = [str(p) for p in lint(load_library(library_copy), guard=None)]
     assert any("unknown placeholder {secret}" in p for p in problems)
-    assert any("lacks requires_verification" in p for p in problems)
+    assert any("lacks `facts: account`" in p for p in problems)
 
 
 def test_lint_requires_the_opening_disclosures(library_copy):
@@ -120,29 +121,22 @@ def test_show_lists_a_stage(capsys):
 
 
 @pytest.fixture
-def demo_database(tmp_path, monkeypatch):
+def demo_database(tmp_path):
     url = f"sqlite:///{tmp_path / 'guard.db'}"
     upgrade_head(url)
     with session_scope(make_session_factory(make_engine(url))) as session:
         seed_demo(session)
-    monkeypatch.setenv("DATABASE_URL", url)
-    runtime.session_factory.cache_clear()
-    yield url
-    runtime.session_factory.cache_clear()
-    messages.library.cache_clear()
+    with settings.override(database_url=url):
+        yield url
 
 
-def test_a_non_compliant_message_is_blocked_replaced_and_logged(
-    library_copy, demo_database, monkeypatch
-):
+def test_a_non_compliant_message_is_blocked_replaced_and_logged(library_copy, demo_database):
     append(library_copy / "closing.yml", BAD_SCRIPT)
-    monkeypatch.setenv("SCRIPTS_DIR", str(library_copy))
-    messages.library.cache_clear()
-
-    result = runtime.execute(
-        lambda turn, ctx: Outcome().say("closing.threat"),
-        Turn(conversation_id="blocked-1", intent="goodbye"),
-    )
+    with settings.override(scripts_dir=library_copy):
+        result = runtime.execute(
+            lambda turn, ctx: Outcome().say("closing.threat"),
+            Turn(conversation_id="blocked-1", intent="goodbye"),
+        )
     assert [m.script_id for m in result.messages] == ["fallback.blocked"]
     assert "坐牢" not in result.messages[0].text
     with session_scope(make_session_factory(make_engine(demo_database))) as session:
@@ -153,11 +147,20 @@ def test_a_non_compliant_message_is_blocked_replaced_and_logged(
         assert [h.reason for h in handoffs] == ["compliance"]
 
 
-def test_a_debt_fact_script_is_refused_before_verification(demo_database):
+def test_an_account_facts_script_is_refused_before_verification(demo_database):
+    result = runtime.execute(
+        lambda turn, ctx: Outcome().say("verification.success"),
+        Turn(conversation_id="rp-1", intent="ask_balance", slots={"verification": "unverified"}),
+    )
+    assert [m.script_id for m in result.messages] == ["fallback.blocked"]
+
+
+def test_a_general_facts_script_goes_out_before_verification(demo_database):
     result = runtime.execute(
         lambda turn, ctx: Outcome().say("consequences.truthful"),
         Turn(
-            conversation_id="rp-1", intent="ask_consequences", slots={"verification": "unverified"}
+            conversation_id="rp-2", intent="ask_consequences", slots={"verification": "unverified"}
         ),
     )
-    assert [m.script_id for m in result.messages] == ["fallback.blocked"]
+    assert [m.script_id for m in result.messages] == ["consequences.truthful"]
+    assert "征信" in result.messages[0].text

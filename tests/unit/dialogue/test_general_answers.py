@@ -1,0 +1,164 @@
+"""Answers that fit the question (issue 12): general facts to anyone, the truth first.
+
+Each test holds a defect a borrower met: "不还钱会坐牢吗" before verification was answered
+"可以的。在告知账户信息之前，需要先核实您的身份。"; general questions waited for verification; a
+brother who spoke up after verification was told the balance; a mistyped ID cost the mobile
+number too; identity and a request in one message lost the request.
+"""
+
+import pytest
+from sqlalchemy import select
+
+from bot.compliance import GuardContext, check
+from bot.db import models
+from bot.dialogue import handlers
+from bot.dialogue.handlers import check_identity, request_with_identity, respond
+from bot.dialogue.intents import BY_NAME, INTENTS
+from bot.dialogue.messages import compose, library
+
+from .conftest import make_turn
+
+AFFIRMATIONS = ("可以的", "好的", "没问题", "可以")
+ACCOUNT_FIGURES = ("12,580", "6217", "张伟", "1,258")
+
+
+def guard(text: str, context) -> list[str]:
+    return [v.rule for v in check(text, context).violations]
+
+
+def said_unverified(outcome) -> str:
+    """What goes out to an unverified party, through the runtime's guard."""
+    composed = compose(
+        outcome.replies,
+        seed="t",
+        guard=guard,
+        guard_context=GuardContext(verified=False),
+        verified=False,
+    )
+    assert composed.blocked == [], composed.blocked
+    return "\n".join(m.text for m in composed.messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("欠信用卡不还会坐牢吗？你们会不会报警抓我", "consequences.no_jail"),
+        ("不还的话会不会通知我家人和单位", "consequences.no_third_party"),
+        ("will I go to jail if I can't pay", "consequences.no_jail"),
+    ],
+)
+def test_a_fearful_yes_no_question_gets_the_truthful_no_first(ctx, text, first):
+    out = respond(make_turn("ask_consequences", text), ctx)
+    assert out.replies[0].script_id == first
+    said = said_unverified(out)
+    assert said.startswith("不会")
+    assert "征信" in said  # and then the truthful consequences, in full
+    assert not any(a in said for a in ("可以的", "没问题"))
+
+
+def test_consequences_are_general_facts_for_anyone_even_after_a_lock(ctx):
+    for slots in ({"verification": "unverified"}, {"verification": "locked"}):
+        out = respond(make_turn("ask_consequences", "不还会怎样", slots=slots), ctx)
+        said = said_unverified(out)
+        assert [r.script_id for r in out.replies] == ["consequences.truthful"]
+        assert "征信" in said and not any(f in said for f in ACCOUNT_FIGURES)
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "general", "needle"),
+    [
+        ("ask_fees", "滞纳金怎么算的", "fees.general", "0.75%"),
+        ("request_installment", "能分期吗", "plans.general", "3、6、12、24期"),
+        ("request_fee_waiver", "滞纳金能给我免了吗", "waiver.general", "7天内全额还清"),
+    ],
+)
+def test_a_debt_question_before_verification_gets_its_general_answer_then_verification(
+    ctx, intent, text, general, needle
+):
+    out = respond(make_turn(intent, text), ctx)
+    ids = [r.script_id for r in out.replies]
+    assert ids == [general, "verification.verify_first"]
+    said = said_unverified(out)
+    assert needle in said
+    assert not said.startswith(AFFIRMATIONS)
+    assert "可以的" not in said
+    assert not any(f in said for f in ACCOUNT_FIGURES)
+    assert out.slots["pending_request"]["intent"] == intent  # the account's figures follow
+
+
+def test_the_verification_request_never_opens_with_an_affirmation(ctx):
+    said = said_unverified(respond(make_turn("ask_balance", "我欠多少"), ctx))
+    assert not said.startswith(AFFIRMATIONS)
+
+
+def test_general_facts_may_name_debts_but_never_an_accounts_figures():
+    general = GuardContext(verified=False, general_facts=True)
+    assert guard("逾期记录会按规定报送个人征信系统。", general) == []
+    assert "right-party" in guard("您尾号6217的信用卡已逾期45天，欠款12,580.00元。", general)
+    # Unmarked text said to an unverified party may not even speak of the debt.
+    assert "right-party" in guard(
+        "逾期记录会按规定报送个人征信系统。", GuardContext(verified=False)
+    )
+
+
+def test_every_general_answer_is_a_script_marked_general():
+    lib = library()
+    for intent in INTENTS:
+        if intent.general_script:
+            assert lib.approved(intent.general_script).general_facts, intent.name
+    assert not BY_NAME["ask_consequences"].requires_verification
+
+
+def test_wrong_person_after_verification_ends_the_verification(ctx, session):
+    result = ctx.store.verify("conv-1", "13800001111", "1234", make_turn("greet").now)
+    slots = {
+        "verification": "verified",
+        "customer_id": result.customer_id,
+        "account_id": result.account_id,
+    }
+    out = respond(make_turn("wrong_person", "我不是他本人，我是他弟弟", slots=slots), ctx)
+    assert out.slots["verification"] == "unverified"
+    assert out.slots["customer_id"] is None and out.slots["account_id"] is None
+    kept = session.execute(
+        select(models.ConversationVerification).filter_by(conversation_id="conv-1")
+    ).scalars()
+    assert list(kept) == []
+    after = respond(make_turn("ask_balance", "那他欠多少", slots={**slots, **out.slots}), ctx)
+    said = said_unverified(after)
+    assert not any(f in said for f in ACCOUNT_FIGURES)
+
+
+def test_a_mismatch_keeps_the_mobile_so_the_borrower_corrects_only_the_id(ctx):
+    turn = make_turn("provide_identity", "13800001111 4321")
+    out = check_identity(turn, ctx, "13800001111", "4321")
+    assert "mobile" not in out.slots  # kept as given
+    assert out.slots["id_last4"] is None and out.slots["identity_retry"] is True
+    corrected = check_identity(turn, ctx, "13800001111", "1234")
+    assert corrected.slots["verification"] == "verified"
+    assert corrected.slots["identity_retry"] is False
+    assert corrected.slots["mobile"] is None  # the identifiers do not stay once verified
+
+
+def test_identity_with_a_request_keeps_the_request_and_its_entities():
+    turn = make_turn(
+        "provide_identity",
+        "我手机13800001111，证件后四位1234，想分6期还",
+        phone="13800001111",
+        id_last4="1234",
+        installments=6,
+        request="request_installment",
+    )
+    assert request_with_identity(turn) == {
+        "intent": "request_installment",
+        "entities": {"installments": 6},
+        "text": turn.text,
+    }
+    assert request_with_identity(make_turn("provide_identity", "1234", request="greet")) is None
+    assert request_with_identity(make_turn("provide_identity", "1234")) is None
+
+
+def test_a_general_request_given_with_identity_is_answered_after_verification(ctx, verified_slots):
+    slots = {**verified_slots(), "pending_request": {"intent": "ask_payment_methods"}}
+    out = handlers.after_verification(make_turn("provide_identity", slots=slots), ctx)
+    ids = [r.script_id for r in out.replies]
+    assert ids == ["verification.success", "payment_methods.official"]
