@@ -1,4 +1,8 @@
-"""Repositories: the only code that reads and writes the assistant's tables.
+"""Repositories: the only code that writes the assistant's tables (and the dialogue's reads).
+
+Pages read through their own query modules (read models such as ``bot/web/review_queries.py``),
+but every write, from the dialogue or the web app, goes through a repository here or in
+``bot/db/web_repositories.py``.
 
 Each repository wraps a session owned by the caller and never commits: the caller decides the
 unit of work (``with session_scope(factory) as session:``). ``add`` methods flush, so the new

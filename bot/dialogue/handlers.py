@@ -115,6 +115,20 @@ def _account_id(turn: Turn) -> int | None:
     return int(value) if value is not None and turn.verified else None
 
 
+def _corrects_promise(turn: Turn, ctx: Context) -> bool:
+    """A correction with a new amount or date, after this conversation recorded a promise.
+
+    "不对，改成3000" may be read as an amount offer, a bare identifier or a "no"; whatever the
+    intent, it corrects the promise just made.
+    """
+    account_id = _account_id(turn)
+    if account_id is None or not CORRECTION.search(turn.text or ""):
+        return False
+    if turn.entity("amount") is None and turn.entity("date") is None:
+        return False
+    return ctx.store.latest_promise(turn.conversation_id, account_id) is not None
+
+
 def _decimal(value: Any) -> Decimal | None:
     if value is None:
         return None
@@ -260,6 +274,8 @@ def provide_identity(turn: Turn, ctx: Context) -> Outcome:
     pending = _pending(turn)
     if pending.get("kind") == OfferKind.PROMISE and (turn.entity("amount") or turn.entity("date")):
         return promise_to_pay(turn, ctx)
+    if _corrects_promise(turn, ctx):
+        return promise_to_pay(turn, ctx)
     return Outcome().say("verification.already_verified")
 
 
@@ -321,7 +337,7 @@ def request_installment(turn: Turn, ctx: Context) -> Outcome:
 def offer_amount(turn: Turn, ctx: Context) -> Outcome:
     """The borrower names what they can pay a month: propose the shortest plan that fits."""
     pending = _pending(turn)
-    if pending.get("kind") == OfferKind.PROMISE:
+    if pending.get("kind") == OfferKind.PROMISE or _corrects_promise(turn, ctx):
         return promise_to_pay(turn, ctx)
     # Of several amounts, the smallest is what they can afford ("其实3000也很勉强…最多1000").
     offers = [a for a in map(_decimal, turn.values("amount")) if a is not None]
@@ -417,7 +433,9 @@ def affirm(turn: Turn, ctx: Context) -> Outcome:
 
 
 def deny(turn: Turn, ctx: Context) -> Outcome:
-    """No to the last offer: ask what would work instead."""
+    """No to the last offer: ask what would work instead (or a correction of the promise)."""
+    if turn.verified and _corrects_promise(turn, ctx):
+        return promise_to_pay(turn, ctx)
     pending = _pending(turn)
     out = Outcome()
     out.slots[PENDING_OFFER] = None
