@@ -106,9 +106,10 @@ web-user: install db ## Create a staff user: make web-user NAME=alice ROLE=agent
 
 # ---------------------------------------------------------------- checks
 .PHONY: lint
-lint: install ## ruff (lint and format check)
+lint: install ## ruff (lint and format check) and mypy (strict on bot/, pyproject.toml)
 	$(VENV)/bin/ruff check bot actions tests
 	$(VENV)/bin/ruff format --check bot actions tests
+	$(RUNTIME_ENV) $(VENV)/bin/mypy
 
 .PHONY: scripts-lint
 scripts-lint: guard-train ## Scripts library: schema, ids, guard, disclosures, placeholders, domain

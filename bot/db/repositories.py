@@ -76,7 +76,8 @@ class _Repository:
         row = self._session.get(model, row_id)
         if row is None:
             raise NotFoundError(f"{model.__name__} {row_id} not found")
-        return row
+        found: ModelT = row  # SQLAlchemy 1.4 is untyped (Any)
+        return found
 
     def _list(self, statement: Any) -> list[Any]:
         return list(self._session.scalars(statement))
@@ -117,15 +118,20 @@ class CustomerRepository(_Repository):
 
     def get(self, customer_id: int) -> Customer | None:
         """Return the customer with this id, or ``None``."""
-        return self._session.get(Customer, customer_id)
+        found: Customer | None = self._session.get(Customer, customer_id)
+        return found
 
     def find_by_mobile(self, mobile: str) -> Customer | None:
         """Return the customer with this mobile number, or ``None``."""
-        return self._session.scalars(select(Customer).where(Customer.mobile == mobile)).first()
+        found: Customer | None = self._session.scalars(
+            select(Customer).where(Customer.mobile == mobile)
+        ).first()
+        return found
 
     def count(self) -> int:
         """Return how many customers exist."""
-        return self._session.execute(select(func.count(Customer.id))).scalar_one()
+        found: int = self._session.execute(select(func.count(Customer.id))).scalar_one()
+        return found
 
 
 class AccountRepository(_Repository):
@@ -177,7 +183,8 @@ class AccountRepository(_Repository):
 
     def get(self, account_id: int) -> Account | None:
         """Return the account with this id, or ``None``."""
-        return self._session.get(Account, account_id)
+        found: Account | None = self._session.get(Account, account_id)
+        return found
 
     def for_customer(self, customer_id: int) -> list[Account]:
         """Return a customer's accounts, most days past due first."""
@@ -257,7 +264,8 @@ class RepaymentPlanRepository(_Repository):
 
     def get(self, plan_id: int) -> RepaymentPlan | None:
         """Return the plan with this id, or ``None``."""
-        return self._session.get(RepaymentPlan, plan_id)
+        found: RepaymentPlan | None = self._session.get(RepaymentPlan, plan_id)
+        return found
 
     def for_account(self, account_id: int) -> list[RepaymentPlan]:
         """Return an account's plans, oldest first."""
@@ -487,7 +495,8 @@ class ContactPreferenceRepository(_Repository):
             .where(ContactPreference.channel.in_([Channel(channel), Channel.ALL]))
             .where(ContactPreference.stop_contact | ContactPreference.wrong_number)
         )
-        return self._session.execute(statement).scalar_one() > 0
+        found: bool = self._session.execute(statement).scalar_one() > 0
+        return found
 
 
 class VerificationRepository(_Repository):
@@ -542,7 +551,8 @@ class VerificationRepository(_Repository):
         """
         statement = select(Customer).where(Customer.mobile == mobile)
         statement = statement.with_for_update(key_share=True)
-        return self._session.scalars(statement).first()
+        found: Customer | None = self._session.scalars(statement).first()
+        return found
 
     def record_verification_attempt(
         self,
@@ -704,7 +714,8 @@ class VerificationRepository(_Repository):
                 VerificationAttempt.id > after_id,
             )
         )
-        return self._session.execute(statement).scalar_one()
+        found: int = self._session.execute(statement).scalar_one()
+        return found
 
     def last_success_at(
         self, *, customer_id: int | None = None, conversation_id: str | None = None
@@ -720,7 +731,8 @@ class VerificationRepository(_Repository):
             statement = statement.where(VerificationAttempt.customer_id == customer_id)
         if conversation_id is not None:
             statement = statement.where(VerificationAttempt.conversation_id == conversation_id)
-        return self._session.scalars(statement).first()
+        found: dt.datetime | None = self._session.scalars(statement).first()
+        return found
 
     def last_success_id(
         self, *, customer_id: int | None = None, conversation_id: str | None = None
@@ -763,7 +775,8 @@ class VerificationRepository(_Repository):
             .where(condition, VerificationLock.locked_until > now)
             .order_by(VerificationLock.locked_until.desc())
         )
-        return self._session.scalars(statement).first()
+        found: VerificationLock | None = self._session.scalars(statement).first()
+        return found
 
     def lock(
         self,

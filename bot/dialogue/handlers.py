@@ -471,6 +471,8 @@ def promise_to_pay(turn: Turn, ctx: Context) -> Outcome:
     )
     if previous is None and len(dates) > 1:
         return _split_promise(turn, ctx, account, amounts, dates)
+    amount: Decimal | None
+    due: dt.date | None
     if previous is not None:  # the new value is the one said last
         amount = amounts[-1] if amounts else previous.amount
         due = dates[-1] if dates else previous.due

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import settings
+from bot.compliance.context import GuardContext
 from bot.dialogue.turn import Reply
 from bot.scripts import Library, RenderedMessage, load_library
 
@@ -76,7 +77,7 @@ def compose(
         message = lib.render(reply.script_id, dict(reply.params), seed=seed)
         script = lib.approved(reply.script_id)
         context = guard_context
-        if script.general_facts and dataclasses.is_dataclass(context):
+        if script.general_facts and isinstance(context, GuardContext):
             context = dataclasses.replace(context, general_facts=True)
         rules = guard(message.text, context) if guard else []
         if script.requires_verification and not verified:

@@ -7,7 +7,7 @@ import hashlib
 import logging
 import os
 import string
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,7 +101,7 @@ class Library:
                 )
             self._by_id[script.id] = script
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Script]:
         return iter(self._by_id.values())
 
     def __len__(self) -> int:

@@ -180,8 +180,8 @@ def _session_steps(
                 raise ExportError(f"action {name!r} is not in domain.yml")
             steps.append(f"  - action: {name}")
         elif event.type_name == "active_loop":
-            name = data.get("name")
-            steps.append(f"  - active_loop: {name if name else 'null'}")
+            loop = data.get("name")
+            steps.append(f"  - active_loop: {loop if loop else 'null'}")
         elif event.type_name == "slot" and data.get("name") in spec.featurized_slots:
             step = ["  - slot_was_set:", f"    - {data['name']}: {_scalar(data.get('value'))}"]
             if steps[-2:] != step:  # setting a slot to the value it just got changes nothing

@@ -48,4 +48,6 @@ def setup_security_headers(app: web.Application, secure: bool) -> None:
         if not request.path.startswith(STATIC_PREFIX):
             response.headers.setdefault("Cache-Control", "no-store")
 
-    app.on_response_prepare.append(add_headers)
+    # aiohttp 3.8 declares the signal for aiosignal 1.3; aiosignal 1.4's ParamSpec typing no
+    # longer matches it, though the call is the documented one.
+    app.on_response_prepare.append(add_headers)  # type: ignore[arg-type]

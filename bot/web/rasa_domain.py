@@ -74,7 +74,7 @@ class DomainSpec:
 
 
 def _names(items: Any) -> list[str]:
-    names = []
+    names: list[str] = []
     for item in items or []:
         if isinstance(item, dict):
             names.extend(str(key) for key in item)

@@ -96,7 +96,8 @@ class TrackerReader:
     def available(self) -> bool:
         """Tell whether Rasa has created its ``events`` table yet."""
         try:
-            return inspect(self.engine).has_table(EVENTS.name)
+            found: bool = inspect(self.engine).has_table(EVENTS.name)  # SQLAlchemy is untyped
+            return found
         except SQLAlchemyError as error:
             logger.warning("tracker store unreachable: %s", error)
             return False
