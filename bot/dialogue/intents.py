@@ -42,7 +42,10 @@ class Intent:
     Attributes:
         name: The intent name in ``domain.yml`` and the training data.
         handler: The handler that answers it.
-        action: The Rasa action that runs the handler (``data/rules`` calls it).
+        action: The Rasa action that runs the handler (``data/rules`` calls it); None for an
+            intent answered by :data:`RESPOND_ACTION`, which needs no action and no rule of
+            its own (a turn no rule covers reaches ``RESPOND_ACTION`` through RulePolicy's
+            core fallback, ``config.yml``).
         label: What agent assist shows the agent.
         facts: Whether the answer states general or account-specific facts.
         general_script: For an account intent, the approved script with its general answer
@@ -53,7 +56,7 @@ class Intent:
 
     name: str
     handler: Handler
-    action: str
+    action: str | None
     label: str
     facts: Facts = Facts.GENERAL
     trained: bool = True
@@ -116,6 +119,11 @@ INTENTS: tuple[Intent, ...] = (
     Intent("nlu_fallback", h.fallback, "action_fallback", "未能理解", trained=False),
 )
 
+# Answers a turn by its intent through the registry: RulePolicy's core fallback action
+# (config.yml), so an intent without its own action and rule is still answered by its handler,
+# and an unknown or misunderstood one by the fallback handler.
+RESPOND_ACTION = "action_respond"
+
 # Actions of the verification flow, not of one intent (data/rules/verification.yml).
 FLOW_ACTIONS: dict[str, Handler] = {
     "action_remember_request": h.verify_first,
@@ -131,7 +139,7 @@ BY_NAME: dict[str, Intent] = {intent.name: intent for intent in INTENTS}
 HANDLERS: dict[str, Handler] = {intent.name: intent.handler for intent in INTENTS}
 ACTION_HANDLERS: dict[str, Handler] = {
     **FLOW_ACTIONS,
-    **{intent.action: intent.handler for intent in INTENTS},
+    **{intent.action: intent.handler for intent in INTENTS if intent.action},
 }
 INTENT_LABELS: dict[str, str] = {intent.name: intent.label for intent in INTENTS}
 TRAINED_INTENTS: frozenset[str] = frozenset(i.name for i in INTENTS if i.trained)
@@ -153,3 +161,6 @@ ANSWERED_AFTER_VERIFICATION: frozenset[str] = DEBT_INTENTS | {
 def respond(turn: Turn, ctx: h.Context) -> Outcome:
     """Answer a turn with the handler of its intent (unknown intents fall back)."""
     return HANDLERS.get(turn.intent, h.fallback)(turn, ctx)
+
+
+ACTION_HANDLERS[RESPOND_ACTION] = respond

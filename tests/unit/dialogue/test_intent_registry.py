@@ -15,6 +15,7 @@ from bot.dialogue.intents import (
     DEBT_INTENTS,
     FLOW_ACTIONS,
     INTENTS,
+    RESPOND_ACTION,
     TRAINED_INTENTS,
     Facts,
 )
@@ -90,14 +91,24 @@ def test_domain_actions_are_the_registry_actions_and_the_forms_own(domain):
     assert declared == _rasa_actions()
 
 
-def test_every_intent_has_a_rule_calling_its_action(rules):
+def test_every_intent_with_an_action_has_a_rule_calling_it(rules):
     called = {
         (i, action)
         for rule in rules
         for intents, action in _intent_then_action(rule)
         for i in intents
     }
-    assert [i.name for i in INTENTS if (i.name, i.action) not in called] == []
+    assert [i.name for i in INTENTS if i.action and (i.name, i.action) not in called] == []
+
+
+def test_an_intent_without_an_action_is_answered_through_the_registry(rules, domain):
+    """RulePolicy's core fallback is the registry's dispatcher, so such an intent needs no rule."""
+    config = _yaml(ROOT / "config.yml")
+    [rule_policy] = [p for p in config["policies"] if p["name"] == "RulePolicy"]
+    assert rule_policy["core_fallback_action_name"] == RESPOND_ACTION
+    assert RESPOND_ACTION in domain["actions"] and RESPOND_ACTION in ACTION_HANDLERS
+    named = {i for rule in rules for intents, _ in _intent_then_action(rule) for i in intents}
+    assert [i.name for i in INTENTS if not i.action and i.name in named] == []
 
 
 def test_rules_call_an_intent_s_own_action_or_a_verification_step(rules):
@@ -106,7 +117,8 @@ def test_rules_call_an_intent_s_own_action_or_a_verification_step(rules):
         for rule in rules
         for intents, action in _intent_then_action(rule)
         for intent in intents
-        if action != BY_NAME[intent].action and action not in VERIFICATION_STEPS
+        if action not in (BY_NAME[intent].action, RESPOND_ACTION)
+        and action not in VERIFICATION_STEPS
     ]
     assert wrong == []
 
