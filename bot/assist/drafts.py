@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from bot.assist.accounts import load_account
 from bot.assist.suggestions import Suggestion, fill, script_text
-from bot.compliance import GuardContext, check
+from bot.compliance import GuardContext, check, rules
 from bot.db.masking import mask_text
-from bot.dialogue.values import placeholder_values
+from bot.dialogue.values import FRAGMENTS, placeholder_values
 from bot.policy import Policy
 from bot.scripts import Library, Script
 from bot.textclf import char_ngrams
@@ -35,18 +35,18 @@ _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 # The stages whose scripts are the compliant way to say what a broken rule tried to say.
 RULE_STAGES: dict[str, tuple[str, ...]] = {
-    "no-threat": ("consequences",),
-    "no-false-legal": ("consequences",),
-    "no-exaggeration": ("consequences",),
-    "no-insult": ("consequences",),
-    "no-third-party": ("consequences",),
-    "official-channels": ("payment_methods",),
-    "no-new-debt": ("plans", "hardship"),
-    "no-false-relief": ("waiver", "plans", "hardship"),
-    "no-impersonation": ("opening",),
-    "right-party": ("verification",),
-    "pii-masking": ("balance", "verification"),
-    "quiet-hours": ("closing",),
+    rules.NO_THREAT: ("consequences",),
+    rules.NO_FALSE_LEGAL: ("consequences",),
+    rules.NO_EXAGGERATION: ("consequences",),
+    rules.NO_INSULT: ("consequences",),
+    rules.NO_THIRD_PARTY: ("consequences",),
+    rules.OFFICIAL_CHANNELS: ("payment_methods",),
+    rules.NO_NEW_DEBT: ("plans", "hardship"),
+    rules.NO_FALSE_RELIEF: ("waiver", "plans", "hardship"),
+    rules.NO_IMPERSONATION: ("opening",),
+    rules.RIGHT_PARTY: ("verification",),
+    rules.PII_MASKING: ("balance", "verification"),
+    rules.QUIET_HOURS: ("closing",),
 }
 
 
@@ -125,7 +125,7 @@ def closest_script(
     best: tuple[bool, float, str] | None = None
     chosen: Script | None = None
     for script in library:
-        if script.status != "approved" or script.answers == ("plan_option_line",):
+        if script.status != "approved" or script.id in FRAGMENTS:
             continue
         if not verified and script.requires_verification:
             continue

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.db.masking import mask_text
 from bot.dialogue.intents import INTENT_LABELS
+from bot.intent_names import NLU_FALLBACK
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def parsed_from_rasa(text: str, result: Mapping[str, Any]) -> Parsed:
     confidence = intent.get("confidence")
     return Parsed(
         text=text,
-        intent=str(intent.get("name") or "nlu_fallback"),
+        intent=str(intent.get("name") or NLU_FALLBACK),
         confidence=float(confidence) if confidence is not None else None,
         entities=entities,
         raw_entities=raw,

@@ -25,13 +25,14 @@ from bot.dialogue.history import first_entity_values
 from bot.dialogue.intents import DEBT_INTENTS, INTENT_LABELS
 from bot.dialogue.turn import Reply
 from bot.dialogue.values import placeholder_values
+from bot.intent_names import EXPRESS_DISTRESS, NLU_FALLBACK
 from bot.policy import Policy
 from bot.scripts import Library, Script, ScriptError
 
 logger = logging.getLogger(__name__)
 
 MAX_SUGGESTIONS = 5
-SAFETY_INTENT = "express_distress"
+SAFETY_INTENT = EXPRESS_DISTRESS
 UNVERIFIED_SITUATION = "unverified_debt_question"
 
 
@@ -111,7 +112,7 @@ def situation_of(
         keys.append(parsed.intent)
     if parsed.confidence is not None and parsed.confidence < low_confidence:
         notes.append("模型对意图把握不大：请先确认客户的意思。")
-        keys.append("nlu_fallback")
+        keys.append(NLU_FALLBACK)
     label = INTENT_LABELS.get(parsed.intent, parsed.intent)
     return Situation(parsed.intent, label, verified, tuple(dict.fromkeys(keys)), tuple(notes))
 

@@ -45,6 +45,7 @@ from bot.dialogue.values import (
     promise_parts,
 )
 from bot.dialogue.values import tenors as policy_tenors
+from bot.intent_names import FINANCIAL_HARDSHIP
 from bot.policy.config import Policy
 from bot.policy.plans import (
     affordable_quote,
@@ -179,7 +180,7 @@ def verify_first(turn: Turn, ctx: Context) -> Outcome:
     intent = BY_NAME.get(turn.intent or "")
     if intent is not None and intent.general_script:
         out.say(intent.general_script, **policy_values(ctx.policy, turn.today))
-    if turn.intent == "financial_hardship":
+    if turn.intent == FINANCIAL_HARDSHIP:
         out.say("hardship.empathy")
         out.slots["hardship_stated"] = True
     out.say("verification.verify_first")

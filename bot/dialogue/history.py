@@ -3,7 +3,9 @@
 from collections.abc import Sequence
 from typing import Any
 
-FALLBACK_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
+from bot.intent_names import NOT_UNDERSTOOD
+
+FALLBACK_INTENTS = NOT_UNDERSTOOD
 
 
 def user_intents(events: Sequence[dict[str, Any]]) -> list[str]:

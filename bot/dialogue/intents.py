@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from bot import intent_names as names
 from bot.dialogue import handlers as h
 from bot.dialogue.handlers import Handler
 from bot.dialogue.turn import Outcome, Turn
@@ -72,12 +73,12 @@ G, A = Facts.GENERAL, Facts.ACCOUNT
 
 # The order is domain.yml's.
 INTENTS: tuple[Intent, ...] = (
-    Intent("greet", h.greet, "action_greet", "打招呼"),
+    Intent(names.GREET, h.greet, "action_greet", "打招呼"),
     Intent("goodbye", h.goodbye, "action_goodbye", "结束对话"),
-    Intent("affirm", h.affirm, "action_confirm", "同意"),
+    Intent(names.AFFIRM, h.affirm, "action_confirm", "同意"),
     Intent("deny", h.deny, "action_decline", "拒绝"),
     Intent("ask_bot_identity", h.ask_bot_identity, "action_bot_identity", "询问对方身份"),
-    Intent("provide_identity", h.provide_identity, "action_provide_identity", "提供身份信息"),
+    Intent(names.PROVIDE_IDENTITY, h.provide_identity, "action_provide_identity", "提供身份信息"),
     Intent("ask_balance", h.ask_balance, "action_tell_balance", "询问欠款", A),
     Intent(
         "ask_fees",
@@ -100,7 +101,9 @@ INTENTS: tuple[Intent, ...] = (
     Intent("offer_amount", h.offer_amount, "action_assess_offer", "说明每月可还金额", A),
     Intent("promise_to_pay", h.promise_to_pay, "action_record_promise", "承诺还款", A),
     Intent("claim_paid", h.claim_paid, "action_record_paid_claim", "声称已还款", A),
-    Intent("financial_hardship", h.financial_hardship, "action_handle_hardship", "表示经济困难", A),
+    Intent(
+        names.FINANCIAL_HARDSHIP, h.financial_hardship, "action_handle_hardship", "表示经济困难", A
+    ),
     Intent(
         "request_fee_waiver",
         h.request_fee_waiver,
@@ -114,9 +117,9 @@ INTENTS: tuple[Intent, ...] = (
     Intent("stop_contact", h.stop_contact, "action_record_stop_contact", "要求停止联系"),
     Intent("request_human", h.request_human, "action_handoff_to_human", "要求转人工"),
     Intent("complain", h.complain, "action_handle_complaint", "投诉"),
-    Intent("express_distress", h.express_distress, "action_handle_distress", "表达心理危机"),
-    Intent("out_of_scope", h.fallback, "action_fallback", "与催收无关"),
-    Intent("nlu_fallback", h.fallback, "action_fallback", "未能理解", trained=False),
+    Intent(names.EXPRESS_DISTRESS, h.express_distress, "action_handle_distress", "表达心理危机"),
+    Intent(names.OUT_OF_SCOPE, h.fallback, "action_fallback", "与催收无关"),
+    Intent(names.NLU_FALLBACK, h.fallback, "action_fallback", "未能理解", trained=False),
 )
 
 # Answers a turn by its intent through the registry: RulePolicy's core fallback action
@@ -133,7 +136,7 @@ FLOW_ACTIONS: dict[str, Handler] = {
 
 # The borrower gives identity: the handler needs verification only to say "already verified";
 # it is not a debt question to remember and answer after verification.
-IDENTITY_INTENT = "provide_identity"
+IDENTITY_INTENT = names.PROVIDE_IDENTITY
 
 BY_NAME: dict[str, Intent] = {intent.name: intent for intent in INTENTS}
 HANDLERS: dict[str, Handler] = {intent.name: intent.handler for intent in INTENTS}

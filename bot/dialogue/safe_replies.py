@@ -14,13 +14,14 @@ import logging
 import threading
 
 from bot.dialogue.messages import library
+from bot.intent_names import EXPRESS_DISTRESS
 from bot.nlu.safety import find_distress
 from bot.policy.config import Policy, load_policy
 from bot.scripts import RenderedMessage
 
 logger = logging.getLogger(__name__)
 
-DISTRESS_INTENT = "express_distress"
+DISTRESS_INTENT = EXPRESS_DISTRESS
 DISTRESS_SCRIPT = "safety.distress"
 UNAVAILABLE_SCRIPT = "fallback.unavailable"
 OPENING_SCRIPT = "opening.disclosure"

@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 
 OPTION_LINE = "plans.option_line"
 PROMISE_PART = "promise.part_line"
+#: Scripts rendered inside another script (a line of a list), never sent or proposed alone.
+FRAGMENTS = frozenset({OPTION_LINE, PROMISE_PART})
 
 
 def channels(policy: Policy) -> str:

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.db.masking import mask_text
+from bot.intent_names import NOT_UNDERSTOOD
 from bot.web.tracker import StoredEvent
 
 logger = logging.getLogger(__name__)
 
-FALLBACK_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
+FALLBACK_INTENTS = NOT_UNDERSTOOD
 FALLBACK_ACTIONS = frozenset(
     {"action_fallback", "action_default_fallback", "action_two_stage_fallback"}
 )

@@ -166,3 +166,15 @@ def test_the_intent_guide_has_a_row_for_every_trained_intent():
     for intent in INTENTS:
         if not intent.trained:
             assert f"`{intent.name}`" in guide
+
+
+def test_the_intent_names_code_may_name_are_registry_intents():
+    from bot import intent_names
+
+    constants = {
+        value
+        for name, value in vars(intent_names).items()
+        if name.isupper() and isinstance(value, str)
+    }
+    assert constants <= set(BY_NAME)
+    assert intent_names.NOT_UNDERSTOOD <= set(BY_NAME)
