@@ -6,16 +6,42 @@ The map from action names (domain.yml) to handlers is the intent registry's
 
 from __future__ import annotations
 
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+
 from actions.base import HandlerAction
 from bot.dialogue.handlers import Handler
-from bot.dialogue.intents import ACTION_HANDLERS
+from bot.dialogue.intents import ACTION_HANDLERS, RESPOND_ACTION
+
+
+class ListenAfterAction(HandlerAction):
+    """RulePolicy's core fallback: no rule says what follows it, so it says so itself.
+
+    Without a follow-up, RulePolicy predicts the fallback again after it (no rule matches that
+    state either) until Rasa's limit of actions per message, repeating the answer ten times.
+    During the verification form the form goes on (it asks again for what is missing), as the
+    "… during verification, then verification goes on" rules do for the intents that have them;
+    otherwise the bot waits for the borrower.
+    """
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """Run the handler, then wait for the borrower."""
+        events = await super().run(dispatcher, tracker, domain)
+        form_ended = any(e.get("event") == "active_loop" for e in events)
+        loop = None if form_ended else tracker.active_loop_name
+        return [*events, FollowupAction(loop or "action_listen")]
 
 
 def _make_action(action_name: str, handler: Handler) -> type[HandlerAction]:
     class_name = "".join(part.title() for part in action_name.split("_"))
     return type(
         class_name,
-        (HandlerAction,),
+        (ListenAfterAction if action_name == RESPOND_ACTION else HandlerAction,),
         {
             "name": lambda self: action_name,
             "handler": staticmethod(handler),

@@ -180,3 +180,16 @@ def test_second_fallback_hands_off(database):
 )
 def test_mobile_answers_are_normalised_and_other_numbers_refused(typed, kept):
     assert ValidateVerificationForm().validate_mobile(typed, None, None, DOMAIN) == {"mobile": kept}
+
+
+def test_the_registry_dispatcher_answers_once_then_listens_or_resumes_the_form(database):
+    respond = ACTIONS["action_respond"]()
+    messages, events = run(respond, tracker("ask_payment_methods", "怎么还款"))
+    assert [m["script_id"] for m in messages] == ["payment_methods.official"]
+    assert events[-1] == {"event": "followup", "name": "action_listen", "timestamp": None}
+    # Mid-verification the form goes on afterwards and asks again for what is missing.
+    _, events = run(respond, tracker("ask_payment_methods", "怎么还款", loop="verification_form"))
+    assert events[-1]["name"] == "verification_form"
+    # An answer that ends the form (goodbye) is followed by listening, not by the form.
+    _, events = run(respond, tracker("goodbye", "再见", loop="verification_form"))
+    assert events[-1]["name"] == "action_listen"
