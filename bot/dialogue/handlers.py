@@ -58,6 +58,8 @@ from bot.policy.waivers import check_fee_waiver
 logger = logging.getLogger(__name__)
 
 FULL_PAYMENT = re.compile(r"还清|全部|全额|结清|一次性|所有的?钱|pay (it )?all|in full", re.I)
+# The borrower accepts in the same breath as naming the plan ("那就12期，确认办理").
+CONFIRMATION = re.compile(r"确认|确定|办理吧|就办|就这个|就它了|就这样|没问题|confirm", re.I)
 # The borrower corrects what they said before ("不对，改成3000", "15号来不及，改到下周一").
 CORRECTION = re.compile(
     r"不对|错了|说错|搞错|改成|改为|改到|改在|换成|更正|其实是|应该是|actually|change it", re.I
@@ -323,6 +325,12 @@ def request_installment(turn: Turn, ctx: Context) -> Outcome:
     total = _account(turn, ctx).figures.total_due
     tenors = [rate.tenor for rate in ctx.policy.installments.rates]
     out = Outcome()
+    pending = _pending(turn)
+    quoted = pending.get("kind") == OfferKind.INSTALLMENT and str(pending.get("tenor")) == str(
+        tenor
+    )
+    if tenor is not None and quoted and CONFIRMATION.search(turn.text or ""):
+        return affirm(turn, ctx)  # the plan just quoted, accepted: record it
     if tenor is not None and int(tenor) in tenors:
         quote = quote_installment(total, int(tenor), ctx.policy)
         out.slots[PENDING_OFFER] = make_offer(OfferKind.INSTALLMENT, tenor=quote.tenor)

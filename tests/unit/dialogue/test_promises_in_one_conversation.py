@@ -104,3 +104,16 @@ def test_saying_yes_twice_to_a_plan_records_it_once(ctx, session, verified_slots
     affirm(make_turn("affirm", "好的", slots), ctx)
     plans = session.execute(select(models.RepaymentPlan)).scalars().all()
     assert [(p.tenor, str(p.status.value)) for p in plans] == [(12, "accepted")]
+
+
+def test_naming_the_quoted_plan_with_a_confirmation_records_it(ctx, session, verified_slots):
+    slots = {**verified_slots(), "pending_offer": {"kind": "installment", "tenor": 12}}
+    out = respond(
+        make_turn("request_installment", "好吧，那就12期，确认办理", slots, installments=12), ctx
+    )
+    assert out.replies[-1].script_id == "plans.recorded"
+    plans = session.execute(select(models.RepaymentPlan)).scalars().all()
+    assert [p.tenor for p in plans] == [12]
+    # Without a confirmation, naming a tenor quotes it (and records nothing).
+    again = respond(make_turn("request_installment", "那6期呢", slots, installments=6), ctx)
+    assert again.replies[-1].script_id == "plans.quote"
