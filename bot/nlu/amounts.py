@@ -33,6 +33,7 @@ A number counts as an amount when:
 * chat slang ("88"/"886" = bye, "666") with nothing else in the message but goodbyes,
   particles, 那/好/行 and punctuation ("88", "拜拜88", "88啦", "不聊了 88", "那886", "好的886",
   "88了") is not an amount; with a currency or any other word it is ("88块", "还88");
+* brand names are not amounts: "360借条", "360金融";
 * shopping festivals are not amounts: 双十一, 双11, 双十二, 双12 always; "618" when it is
   plainly the festival ("618买的", "618活动", "京东618", "去年618"). A bare "618" (or "还618")
   stays an amount: in a collection dialogue an answer of "618" is an offer;
@@ -41,6 +42,13 @@ A number counts as an amount when:
   number (1xx such as 110, or five digits starting with 1 or 9 such as 12378, 95555)
   unless money is plainly being sent ("给你们打10000", "打100过去"). Numbers after
   拨打/致电/电话/热线/投诉到/举报到 or before (去/来) 热线/电话/投诉/举报 are never amounts.
+
+Pinyin: numerals with a magnitude ("yi qian", "san qian wu", "wu bai kuai") are an amount when
+kuai/yuan follows or a paying word comes just before (huan, fu, jiao, zhuan, gei, na, cun, da,
+mei (ge) yue, zhi neng, zui duo, xian, pay): "wo xian huan yi qian xing ma" is 1000, while
+"wo yi qian huan guo" (以前, "before") is no amount.
+
+Cantonese 蚊 is 块 ("五百蚊").
 
 Dates, tenors, phone numbers and ID digits are masked before this runs, so "15号", "12期"
 and "后四位1234" yield no amount.
@@ -54,7 +62,14 @@ import unicodedata
 from decimal import Decimal
 
 from bot.nlu.matches import Match
-from bot.nlu.numbers import CN_DIGITS, CN_MAGNITUDES, parse_int, parse_number
+from bot.nlu.numbers import (
+    CN_DIGITS,
+    CN_MAGNITUDES,
+    PINYIN_NUMBER,
+    parse_int,
+    parse_number,
+    pinyin_to_numerals,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -69,14 +84,14 @@ _AMOUNT = re.compile(
     r"(?<![\d.A-Za-z第+*/=×÷])(?<!\d:)(?<!\d-)"
     r"(?P<prefix>(?:[¥￥]|RMB|rmb|人民币)\s?)?"
     rf"(?P<num>{_RUN}(?:\s?[kKwW](?![A-Za-z]))?)"
-    r"(?P<suffix>\s?(?:块钱|块|元钱|元|圆|rmb|RMB|人民币)"
+    r"(?P<suffix>\s?(?:块钱|块|元钱|元|圆|蚊(?![子虫香帐])|rmb|RMB|人民币)"
     rf"(?:(?P<jiao>[一二两三四五六七八九\d])毛?(?![\d{CN_DIGITS}{CN_MAGNITUDES}号日期个天月]))?)?"
 )
 _MEASURE_AFTER = re.compile(
     r"[A-Za-z]|\s*(?:个|次|天|年|岁|月|期|号|日|人|点|%|分(?!期)|秒|小时|周|星期|礼拜|页|条|张|位"
     r"|倍|楼|层|路|笔|家|口|件|台|遍|届|级|克|斤|公斤|米|折|多|来|余|几|开头|打头|[+*=×÷]|[/:\-]\d|\.\d)"
-    r"|\s*-?\s*(?i:months?|mos|years?|yrs?|weeks?|days?|hours?|hrs?|minutes?|mins?|times"
-    r"|installments|instalments|payments|percent)\b"
+    r"|\s*-?\s*(?i:(?:(?:monthly|equal|fixed|even)\s+)*(?:months?|mos|years?|yrs?|weeks?|days?"
+    r"|hours?|hrs?|minutes?|mins?|times|installments?|instalments?|payments|percent))\b"
 )
 _APPROXIMATE_AFTER = re.compile(r"\s*[多余](?![少十百千万亿拾佰仟萬億kKwW])")
 """多/余 after a number: "three thousand and more", read as the lower bound ("三千多")."""
@@ -112,8 +127,18 @@ _618_AFTER = re.compile(
     r"\s*(?:活动|大促|促销|购物节|年中|节|期间|那天|那会|当天|的时候|时候|买|抢|囤|下单|剁手|优惠"
     r"|秒杀|打折|满减|狂欢|预售|红包|券)"
 )
+_360_BRAND_AFTER = re.compile(r"\s*(?:借条|金融|借钱|借款|贷|分期|数科)")
 _618_BEFORE = re.compile(r"(?:京东|天猫|淘宝|拼多多|苏宁|今年|去年|前年|明年|趁|等到)\s*$")
 _CN_CHARS = frozenset(CN_DIGITS + CN_MAGNITUDES + "点")
+_PINYIN_AMOUNT = re.compile(
+    rf"(?<![A-Za-z])(?P<num>{PINYIN_NUMBER})(?P<suffix>\s*(?:kuai(?:\s*qian)?|yuan))?(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_PINYIN_PAYING_BEFORE = re.compile(
+    r"(?<![A-Za-z])(?:huan|fu|jiao|zhuan|gei|na|cun|da|mei\s*(?:ge\s*)?yue|zhi\s*neng|zui\s*duo"
+    r"|xian|pay)\s*$",
+    re.IGNORECASE,
+)
 _FIRST_CN = frozenset(CN_DIGITS + "十拾") - {"零", "〇"}
 
 
@@ -131,6 +156,25 @@ def find_amounts(text: str) -> list[Match]:
         match = _read(text, found)
         if match is not None:
             matches.append(match)
+    matches += _pinyin_amounts(text)
+    return sorted(matches, key=lambda match: match.start)
+
+
+def _pinyin_amounts(text: str) -> list[Match]:
+    """Pinyin amounts with a magnitude, after a paying word or before kuai/yuan (see above)."""
+    matches = []
+    for found in _PINYIN_AMOUNT.finditer(text):
+        numerals = pinyin_to_numerals(found["num"])
+        if numerals is None or numerals[0] not in _FIRST_CN:
+            continue
+        if not any(char in "百千万" for char in numerals):
+            continue
+        before = text[max(0, found.start() - 14) : found.start()]
+        if not (found["suffix"] or _PINYIN_PAYING_BEFORE.search(before)):
+            continue
+        value = parse_number(numerals)
+        if value is not None:
+            matches.append(Match(found.start(), found.end(), value))
     return matches
 
 
@@ -150,6 +194,7 @@ def _read(text: str, found: re.Match[str]) -> Match | None:
     if not has_currency and (
         _is_chat_slang(text, start, end, number)
         or _is_festival(text, start, end, number)
+        or (number == "360" and bool(_360_BRAND_AFTER.match(text, end)))
         or _is_insult(text, start, number)
     ):
         return None

@@ -29,6 +29,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.clock import local_today
+from bot.intent_names import EXPRESS_DISTRESS
 from bot.nlu.entities import ENTITY_TYPES, extract_entities
 from bot.nlu.safety import find_distress
 from bot.policy import load_policy
@@ -37,7 +38,8 @@ logger = logging.getLogger(__name__)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class ChineseEntityExtractor(GraphComponent, EntityExtractorMixin):
+# Rasa is untyped: its base classes are Any to mypy, hence the ignore[misc] below.
+class ChineseEntityExtractor(GraphComponent, EntityExtractorMixin):  # type: ignore[misc]
     """Extracts amount, installments, phone, id_last4 and date with normalized values.
 
     Entities found by other extractors are kept; ours are appended with ``extractor``
@@ -132,14 +134,14 @@ class ChineseEntityExtractor(GraphComponent, EntityExtractorMixin):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class DistressOverride(GraphComponent):
+class DistressOverride(GraphComponent):  # type: ignore[misc]  # Rasa is untyped: subclassing Any
     """Sets the intent to ``express_distress`` when a message expresses despair or self-harm.
 
     Runs after the intent classifier and the fallback classifier, so that a borrower in distress
     is never answered with collection because a learned model was unsure (see bot/nlu/safety.py).
     """
 
-    INTENT = "express_distress"
+    INTENT = EXPRESS_DISTRESS
 
     @classmethod
     def create(

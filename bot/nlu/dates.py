@@ -4,16 +4,28 @@ Pure functions, no Rasa. ``T`` is the ``today`` argument (the caller passes toda
 Asia/Shanghai); weeks start on Monday. Numbers may be Arabic or Chinese ("下个月五号",
 "十五号", "三天后", "2026年12月5日", "二〇二六年十二月五日"). The entity span covers the whole
 expression ("下个月5号", "这周五", "三天后"). An expression naming an impossible date
-("2月30号") yields nothing.
+("2月30号") yields nothing. Dialect words (Cantonese 听日, 琴日; northern 后儿个, 明儿个),
+pinyin ("ming tian") and common typos ("明添") resolve like the words they stand for.
+
+Past tense: when the clause holding the date says the borrower already paid (已经/已/早就, or
+a paying verb followed by 了/咗/过/的: "28号就还了", "我15号已经还了", "周五转的", "15号还过了"),
+the forms marked "(past: ...)" below resolve backwards, to the most recent such day on or
+before T; every other form keeps its value ("前天还的" is T-2 anyway).
 
 =====================================================  ==========================================
 Expression                                             Value
 =====================================================  ==========================================
-今天 今日 今儿 今晚 今早                                 T
-明天 明日 明儿 明早 明晚                                 T+1
-后天 后日                                                T+2
-大后天                                                   T+3
-昨天 昨日 昨儿 昨晚 / 前天 / 大前天                      T-1 / T-2 / T-3
+今天 今日 今儿(个) 今个(儿) 今晚 今早 今朝 今添         T
+明天 明日 明儿(个) 明个(儿) 明早 明晚 明添 名天          T+1 (明添, 名天: typos)
+听日 听朝 听晚 (Cantonese)                               T+1
+后天 后日 后儿(个) 后个 后添                             T+2 (not in 最后个, 以后, 然后...)
+大后天 大后日 大后儿(个)                                 T+3
+昨天 昨日 昨儿(个) 昨个(儿) 昨晚 昨夜                    T-1
+琴日 寻日 尋日 噚日 琴晚 寻晚 (Cantonese)                T-1
+前天 前日 前儿(个) / 大前天                              T-2 / T-3 (前日 not in 以前日子...)
+pinyin: "jin tian", "ming tian", "hou tian",             T, T+1, T+2, T+3, T-1, T-2
+"da hou tian", "zuo tian", "qian tian" (any case,
+spaced or not)
 N天后 N天以后 N天之后 N日后 ("三天后", "3天后")         T+N
 过N天 ("过两天" = T+2)                                   T+N
 N天前 N天以前 N天之前                                    T-N
@@ -25,41 +37,51 @@ N个月后 N个月以后 N个月之后                              T + N calend
 下下周 (no weekday after)                                T+14
 周X 星期X 礼拜X 这周X 本周X 这个星期X                    weekday X of the current week if that day
 (X = 一..六, 日/天, or 1..7)                             is T or later, else weekday X of next week
+                                                         (past: of this week if on or before T,
+                                                         else of last week)
 下周X 下星期X 下个礼拜X                                  weekday X of next week
 下下周X                                                  weekday X of the week after next
 上周X 上星期X 上个礼拜X                                  weekday X of last week
 周末 这周末 本周末                                       Saturday of the current week (T itself
-                                                         when T is Sunday)
+                                                         when T is Sunday; past: the last
+                                                         Saturday on or before T)
 下周末                                                   Saturday of next week
-N号 N日 ("15号", "十五号")                               the first date on or after T whose day of
+N号 N日 ("15号", "十五号"), "15 hao"                     the first date on or after T whose day of
                                                          month is N (this month if N >= T's day,
                                                          else next month; months without day N
-                                                         are skipped: "31号" on 11-20 -> 12-31)
+                                                         are skipped: "31号" on 11-20 -> 12-31;
+                                                         past: the last such date on or before T)
 这个月N号 本月N号                                        day N of the current month (may be past;
                                                          clamped to the month's last day)
 下个月N号 下月N号 下个月的N号                             day N of next month (clamped to its last
                                                          day)
 上个月N号 上月N号 上个月的N号                             day N of last month (clamped to its last
                                                          day)
-月底 月末 这个月底 本月底                                 last day of the current month
+月底 月末 这个月底 本月底                                 last day of the current month (past,
+                                                         without 这个/本: of last month when
+                                                         after T)
 下个月底 下月底 下月末                                    last day of next month
 上个月底 上月底 上月末                                    last day of last month
-月初                                                     the first 1st on or after T
+月初                                                     the first 1st on or after T (past: the
+                                                         1st of the current month)
 这个月初 本月初                                           the 1st of the current month
 下月初 下个月初                                           the 1st of next month
 上月初 上个月初                                           the 1st of last month
-月中                                                     the first 15th on or after T
+月中                                                     the first 15th on or after T (past: the
+                                                         last 15th on or before T)
 这个月中 本月中                                           the 15th of the current month
 下月中 下个月中 (旬 optional)                             the 15th of next month
 上月中 上个月中 (旬 optional)                             the 15th of last month
 M月N号 M月N日 M月N ("12月5号") and M/N ("12/5")           month M day N of T's year, or of next
-                                                         year when that date is before T
+                                                         year when that date is before T (past:
+                                                         of last year when after T)
 M月初 / M月中 / M月底 (月末)                              the 1st / 15th / last day of month M
-                                                         (next year when before T)
+                                                         (next year when before T; past: last
+                                                         year when after T)
 年底 年末                                                December 31 of T's year
 元旦 元旦节                                              the first January 1 on or after T (other
                                                          holidays follow the lunar calendar and
-                                                         are not resolved)
+                                                         are not resolved; past: the last one)
 YYYY-MM-DD YYYY/MM/DD YYYY.MM.DD YYYY年M月D日 (号)        that date
 =====================================================  ==========================================
 """
@@ -88,12 +110,23 @@ _NOT_NUMERAL_AFTER = rf"(?![\d{_CN}百千万元块期个天月])"
 _AFTER = r"(?:以后|之后|后)"
 _BEFORE = r"(?:以前|之前|前)"
 _WEEK = r"(?:周|星期|礼拜)"
-# A weekday after 周/星期/礼拜; "一定" (surely) is not Monday: "下周一定还" means next week.
-_WEEKDAY = r"(?:一(?!定)|[二三四五六日天1-7])"
+# A weekday after 周/星期/礼拜; "一定"/"一准" (surely) is not Monday: "下周一定还" means next week
+# ("下周一准时还" is Monday).
+_WEEKDAY = r"(?:一(?!定|准(?!时))|[二三四五六日天1-7])"
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _WEEKDAYS.update({str(i + 1): i for i in range(7)})
 
 Resolver = Callable[[re.Match[str], dt.date], "dt.date | None"]
+
+_CLAUSE_BREAK = re.compile(r"[,，。.!！?？;；\n]")
+_ALREADY = re.compile(r"已经|已(?=[还转付交缴打存汇扣])|早就|早已")
+"""Already: the clause is in the past tense whatever else it says."""
+_PAID = re.compile(
+    r"[还转付交缴打存汇扣](?:款|账|钱|清|上|完|掉|进去|过去|过来)?(?:了|咗|过(?![去来])|的(?!话|时候))"
+)
+"""A paying verb done: "28号就还了", "周五转的", "还过了", "还咗"; unless ``_NOT_PAID`` says
+otherwise."""
+_NOT_PAID = re.compile(r"没|未|不了|会|要|准备|打算|争取|保证|再|等|才")
 
 
 def find_dates(text: str, today: dt.date) -> list[Match]:
@@ -107,12 +140,24 @@ def find_dates(text: str, today: dt.date) -> list[Match]:
         Non-overlapping matches in text order; each value is a ``datetime.date``.
     """
     candidates = []
-    for pattern, resolve in _RULES:
+    for pattern, resolve, past in _RULES:
         for found in pattern.finditer(text):
-            value = _safe(resolve, found, today)
+            backwards = past is not None and _in_past_tense(text, found.start(), found.end())
+            value = _safe(past if backwards and past else resolve, found, today)
             if value is not None:
                 candidates.append(Match(found.start(), found.end(), value))
     return select_longest(candidates)
+
+
+def _in_past_tense(text: str, start: int, end: int) -> bool:
+    """Whether the clause holding ``text[start:end]`` says the money was already paid."""
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+    clause_start = max([b + 1 for b in breaks if b < start], default=0)
+    clause_end = min([b for b in breaks if b >= end], default=len(text))
+    clause = text[clause_start:start] + " " + text[end:clause_end]
+    if _ALREADY.search(clause):
+        return True
+    return bool(_PAID.search(clause)) and not _NOT_PAID.search(clause)
 
 
 def _safe(resolve: Resolver, found: re.Match[str], today: dt.date) -> dt.date | None:
@@ -142,6 +187,12 @@ def _next_occurrence(today: dt.date, month: int, day: int) -> dt.date:
     """Month/day in today's year, or next year when it already passed."""
     candidate = dt.date(today.year, month, day)
     return candidate if candidate >= today else dt.date(today.year + 1, month, day)
+
+
+def _last_occurrence(today: dt.date, month: int, day: int) -> dt.date:
+    """Month/day in today's year, or last year when it is still to come."""
+    candidate = dt.date(today.year, month, day)
+    return candidate if candidate <= today else dt.date(today.year - 1, month, day)
 
 
 def _num(found: re.Match[str], group: str) -> int:
@@ -194,6 +245,21 @@ def _weekday(found: re.Match[str], today: dt.date) -> dt.date:
     return target if target >= today else target + dt.timedelta(weeks=1)
 
 
+def _weekday_past(found: re.Match[str], today: dt.date) -> dt.date:
+    if found["prefix"]:
+        return _weekday(found, today)
+    monday = today - dt.timedelta(days=today.weekday())
+    target = monday + dt.timedelta(days=_WEEKDAYS[found["wd"]])
+    return target if target <= today else target - dt.timedelta(weeks=1)
+
+
+def _weekend_past(found: re.Match[str], today: dt.date) -> dt.date:
+    if found["prefix"]:
+        return _weekend(found, today)
+    saturday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=5)
+    return saturday if saturday <= today else saturday - dt.timedelta(weeks=1)
+
+
 def _weekend(found: re.Match[str], today: dt.date) -> dt.date:
     saturday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=5)
     if found["prefix"]:
@@ -211,6 +277,20 @@ def _day_of_month(found: re.Match[str], today: dt.date) -> dt.date | None:
         if day <= _last_day(month_start.year, month_start.month):
             candidate = month_start.replace(day=day)
             if candidate >= today:
+                return candidate
+    return None
+
+
+def _day_of_month_past(found: re.Match[str], today: dt.date) -> dt.date | None:
+    day = _num(found, "d")
+    if not 1 <= day <= 31:
+        return None
+    first = today.replace(day=1)
+    for months in range(13):
+        month_start = _add_months(first, -months)
+        if day <= _last_day(month_start.year, month_start.month):
+            candidate = month_start.replace(day=day)
+            if candidate <= today:
                 return candidate
     return None
 
@@ -251,6 +331,27 @@ def _month_part(found: re.Match[str], today: dt.date) -> dt.date:
     return _part_of_month(part, start.year, start.month)
 
 
+def _month_part_past(found: re.Match[str], today: dt.date) -> dt.date:
+    """月初/月中/月底 without a prefix, in the past tense: the last one on or before T."""
+    if found["prefix"]:
+        return _month_part(found, today)
+    this_month = _part_of_month(found["part"], today.year, today.month)
+    if this_month <= today:
+        return this_month
+    start = _add_months(today.replace(day=1), -1)
+    return _part_of_month(found["part"], start.year, start.month)
+
+
+def _named_month_part_past(found: re.Match[str], today: dt.date) -> dt.date | None:
+    month = _num(found, "m")
+    if not 1 <= month <= 12:
+        return None
+    this_year = _part_of_month(found["part"], today.year, month)
+    if this_year <= today:
+        return this_year
+    return _part_of_month(found["part"], today.year - 1, month)
+
+
 def _named_month_part(found: re.Match[str], today: dt.date) -> dt.date | None:
     month = _num(found, "m")
     if not 1 <= month <= 12:
@@ -268,6 +369,13 @@ def _month_and_day(found: re.Match[str], today: dt.date) -> dt.date | None:
     return _next_occurrence(today, month, day)
 
 
+def _month_and_day_past(found: re.Match[str], today: dt.date) -> dt.date | None:
+    month, day = _num(found, "m"), _num(found, "d")
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return _last_occurrence(today, month, day)
+
+
 def _full_date(found: re.Match[str], _today: dt.date) -> dt.date:
     return dt.date(_year(found["y"]), _num(found, "m"), _num(found, "d"))
 
@@ -280,17 +388,38 @@ def _new_year(_found: re.Match[str], today: dt.date) -> dt.date:
     return _next_occurrence(today, 1, 1)
 
 
-def _rule(pattern: str, resolve: Resolver) -> tuple[re.Pattern[str], Resolver]:
-    return re.compile(pattern), resolve
+def _new_year_past(_found: re.Match[str], today: dt.date) -> dt.date:
+    return _last_occurrence(today, 1, 1)
 
 
-_RULES: list[tuple[re.Pattern[str], Resolver]] = [
-    _rule(r"今(?:天|日|儿|晚|早)", _offset(0)),
-    _rule(r"明(?:天|日|儿|晚|早)", _offset(1)),
-    _rule(r"(?<![以之然最过])后(?:天|日)", _offset(2)),
-    _rule(r"大后天", _offset(3)),
-    _rule(r"昨(?:天|日|儿|晚)", _offset(-1)),
-    _rule(r"(?<![以之提])前天", _offset(-2)),
+_Rule = tuple[re.Pattern[str], Resolver, "Resolver | None"]
+
+
+def _rule(pattern: str, resolve: Resolver, past: Resolver | None = None) -> _Rule:
+    """A date form, its resolver, and its resolver in the past tense when that differs."""
+    return re.compile(pattern), resolve, past
+
+
+def _pinyin(pattern: str) -> str:
+    """Pinyin syllables, spaced or not, as a whole word, any case: "ming tian", "MingTian"."""
+    return r"(?<![A-Za-z])(?i:" + pattern.replace(" ", r"\s*") + r")(?![A-Za-z])"
+
+
+_RULES: list[_Rule] = [
+    _rule(r"今(?:天|日|儿个?|个儿?|晚|早|朝|添)", _offset(0)),
+    _rule(_pinyin("jin tian"), _offset(0)),
+    _rule(r"(?:明(?:天|日|儿个?|个儿?|晚|早|添)|名天|听(?:日|朝|晚))", _offset(1)),
+    _rule(_pinyin("ming tian"), _offset(1)),
+    _rule(r"(?<![以之然最过落背])后(?:天|日|儿个?|添)", _offset(2)),
+    _rule(r"(?<![以之然最过落背大])后个(?![月星礼周人])", _offset(2)),
+    _rule(_pinyin("hou tian"), _offset(2)),
+    _rule(r"大后(?:天|日|儿个?)", _offset(3)),
+    _rule(_pinyin("da hou tian"), _offset(3)),
+    _rule(r"(?:昨(?:天|日|儿个?|个儿?|晚|夜)|[琴寻尋噚](?:日|晚))", _offset(-1)),
+    _rule(_pinyin("zuo tian"), _offset(-1)),
+    _rule(r"(?<![以之提目从当])前(?:天|儿个?)", _offset(-2)),
+    _rule(r"(?<![以之提目从当日])前日(?!子)", _offset(-2)),
+    _rule(_pinyin("qian tian"), _offset(-2)),
     _rule(r"大前天", _offset(-3)),
     _rule(rf"{_NOT_NUMERAL_BEFORE}(?P<n>{_NUM})(?:天|日){_AFTER}", _days_after),
     _rule(rf"过(?P<n>{_NUM})天", _days_after),
@@ -305,11 +434,18 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
         rf"(?:(?P<prefix>下下个?|下个?|(?<![早晚马路])上个?|这个?|本))?(?<![{_CN}\d])"
         rf"{_WEEK}(?P<wd>{_WEEKDAY})",
         _weekday,
+        _weekday_past,
     ),
-    _rule(r"(?:(?P<prefix>下个?)|这个?|本)?周末", _weekend),
+    _rule(r"(?:(?P<prefix>下个?)|这个?|本)?周末", _weekend, _weekend_past),
     _rule(
         rf"{_NOT_NUMERAL_BEFORE}(?<![\d{_CN}]月)(?P<d>{_DAY})[号日](?![\d线楼床门号])",
         _day_of_month,
+        _day_of_month_past,
+    ),
+    _rule(
+        r"(?<![\d.])(?P<d>[1-9]|[12]\d|3[01])\s*(?i:hao)(?![A-Za-z])",
+        _day_of_month,
+        _day_of_month_past,
     ),
     _rule(rf"(?:这个?|本)月(?:的)?(?P<d>{_DAY})[号日]", _this_month_day),
     _rule(rf"下个?月(?:的)?(?P<d>{_DAY})[号日]", _next_month_day),
@@ -318,17 +454,25 @@ _RULES: list[tuple[re.Pattern[str], Resolver]] = [
         rf"(?:(?P<prefix>下个?|(?<![早晚马路])上个?|这个?|本)|(?<![\d个{_CN}]))"
         r"月(?P<part>初|中|底|末)(?:旬)?",
         _month_part,
+        _month_part_past,
     ),
     _rule(
-        rf"{_NOT_NUMERAL_BEFORE}(?P<m>{_MONTH})月份?(?P<part>初|中|底|末)(?:旬)?", _named_month_part
+        rf"{_NOT_NUMERAL_BEFORE}(?P<m>{_MONTH})月份?(?P<part>初|中|底|末)(?:旬)?",
+        _named_month_part,
+        _named_month_part_past,
     ),
     _rule(
         rf"{_NOT_NUMERAL_BEFORE}(?P<m>{_MONTH})月份?(?P<d>{_DAY})(?:[号日]|{_NOT_NUMERAL_AFTER})",
         _month_and_day,
+        _month_and_day_past,
     ),
-    _rule(r"(?<![\d/.])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])", _month_and_day),
+    _rule(
+        r"(?<![\d/.])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/])",
+        _month_and_day,
+        _month_and_day_past,
+    ),
     _rule(r"(?<![去前明])年(?:底|末)", _end_of_year),
-    _rule(r"元旦节?", _new_year),
+    _rule(r"元旦节?", _new_year, _new_year_past),
     _rule(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)", _full_date),
     _rule(
         r"(?<!\d)(?P<y>\d{4}|[零〇一二三四五六七八九]{4})年"

@@ -7,9 +7,12 @@ of the span.
 =======================================  ==============================================
 Form                                     Rule
 =======================================  ==============================================
-分N期 分N个月 分N月 分N次 分成N期         always a tenor (N months; 分N次 = N payments)
+分N期 分N个月 分N月 分N次 分成N期         always a tenor (N months; 分N次 = N payments;
+                                         the typo 分N其 too; 分其 alone has no number)
 分N年 分半年 分N年半                      always a tenor (12N / 6 / 12N+6)
-N期 ("12期", "三期")                       a tenor unless preceded by 第 ("第三期"); 一期 after
+N期 ("12期", "三期")                       a tenor unless preceded by 第 ("第三期") or by a
+                                         missed or paid count (逾期/拖/欠/已经/漏/还了:
+                                         "逾期两期了", "已经还了三期"); 一期 after
                                          上/下/这/本/那/每/前/后/当 is a billing period, not
                                          a tenor ("下一期什么时候到期", "这一期", "每一期")
 N个月 ("24个月")                          a tenor when the message is about repaying (分, 期,
@@ -27,8 +30,13 @@ N个月 ("24个月")                          a tenor when the message is about 
                                          期/交/缴 is not enough ("存定期一年", "医保一年交多少
                                          钱"), nor is 还 in 还是/还有 ("三年的划算
                                          还是五年的划算")
-N installments / N instalments            always a tenor ("in 6 installments")
-N months / N-month / N payments           a tenor unless it reads as elapsed time: followed by
+fen N qi / fen N ge yue / fen N ci       pinyin: always a tenor, N in digits or pinyin
+ (fen cheng ...), N qi                   ("fen 6 qi", "fen shi er qi" = 12; "fen qi" alone is
+                                         分期 with no number); "12 qi" too
+N installments / N instalments            always a tenor ("in 6 installments", "12 monthly
+                                         installments")
+N months / N-month / N payments           a tenor unless it reads as elapsed time (also with
+ (N monthly payments)                    monthly/equal/fixed before the unit): followed by
                                          ago/overdue/late/behind/now, or after been, past,
                                          last, since, overdue, unemployed... in the same
                                          clause ("3 months ago", "been out of work for 3
@@ -44,7 +52,7 @@ import logging
 import re
 
 from bot.nlu.matches import MASK_CHAR, Match, select_longest
-from bot.nlu.numbers import parse_int
+from bot.nlu.numbers import PINYIN_NUMBER, parse_int, pinyin_to_numerals
 
 logger = logging.getLogger(__name__)
 
@@ -54,18 +62,26 @@ _NOT_NUMERAL_BEFORE = rf"(?<![\d{_CN}.])"
 MAX_MONTHS = 360
 
 _SPLIT = re.compile(
-    rf"(?P<ctx>分(?:成|为)?\s*)(?P<n>{_NUM}|半)\s*(?P<unit>期|个月|月|次|年半|个?年)"
+    rf"(?P<ctx>分(?:成|为)?\s*)(?P<n>{_NUM}|半)\s*(?P<unit>期|其|个月|月|次|年半|个?年)"
+)
+_PINYIN_SPLIT = re.compile(
+    rf"(?<![A-Za-z])(?P<ctx>fen\s*(?:cheng\s*|wei\s*)?)"
+    rf"(?P<n>\d{{1,3}}|{PINYIN_NUMBER})\s*(?P<unit>qi|ge\s*yue|ci)(?![A-Za-z])"
+    rf"|(?<![A-Za-z\d.])(?P<digits>\d{{1,3}})\s*(?P<qi>qi)(?![A-Za-z])",
+    re.IGNORECASE,
 )
 _PERIOD_NAMED = "(?<=[上下这本那每前后当])一"
 """一期 after 上/下/这/本/那/每/前/后/当 names a billing period ("下一期"), not a count."""
 _PERIODS = re.compile(
     rf"(?<!第){_NOT_NUMERAL_BEFORE}(?!{_PERIOD_NAMED})(?P<n>{_NUM})\s*(?P<unit>期)(?!限)"
 )
+_PERIODS_ELAPSED_BEFORE = re.compile(r"(?:逾期|超期|拖欠?|欠|已经|晚|漏|少|还了|交了|还过)了?\s*$")
+"""Periods already missed or paid, not a tenor: "逾期两期了", "已经还了三期"."""
 _MONTHS = re.compile(rf"{_NOT_NUMERAL_BEFORE}(?P<n>{_NUM})\s*(?P<unit>个月)")
 _YEARS = re.compile(rf"{_NOT_NUMERAL_BEFORE}(?:(?P<n>{_NUM})个?(?P<unit>年半|年)|(?P<half>半)年)")
 _ENGLISH = re.compile(
-    r"(?<![\d.,])(?P<n>\d{1,3})\s*-?\s*"
-    r"(?:(?P<installments>installments|instalments)|(?P<months>months?|mos|payments))\b",
+    r"(?<![\d.,])(?P<n>\d{1,3})\s*-?\s*(?:(?:monthly|equal|fixed|even)\s+)*"
+    r"(?:(?P<installments>installments?|instalments?)|(?P<months>months?|mos|payments))\b",
     re.IGNORECASE,
 )
 
@@ -105,7 +121,8 @@ def find_installments(text: str) -> list[Match]:
     """
     candidates = [m for m in _split_matches(text) if _in_range(m)]
     for found in _PERIODS.finditer(text):
-        candidates.append(_to_match(found, found["n"], "期"))
+        if not _PERIODS_ELAPSED_BEFORE.search(text[max(0, found.start() - 4) : found.start()]):
+            candidates.append(_to_match(found, found["n"], "期"))
     for found in _MONTHS.finditer(text):
         if months_for(found["n"], "个月") == 1:
             continue  # "一个月" is "a month" / "per month" ("一个月能还一千"), not a tenor
@@ -119,7 +136,7 @@ def find_installments(text: str) -> list[Match]:
         ):
             number = "半" if found["half"] else found["n"]
             candidates.append(_to_match(found, number, found["unit"] or "年"))
-    candidates += _english_matches(text)
+    candidates += _english_matches(text) + _pinyin_matches(text)
     return select_longest(m for m in candidates if _in_range(m))
 
 
@@ -162,7 +179,8 @@ def _to_match(found: re.Match[str], number: str, unit: str) -> Match:
 
 
 def _in_range(match: Match) -> bool:
-    return 1 <= match.value <= MAX_MONTHS
+    months: int = match.value
+    return 1 <= months <= MAX_MONTHS
 
 
 def _reads_as_elapsed(text: str, found: re.Match[str]) -> bool:
@@ -195,6 +213,24 @@ def _english_matches(text: str) -> list[Match]:
         if found["months"] and (count == 1 or _reads_as_elapsed_english(text, found)):
             continue
         matches.append(Match(found.start(), found.end(), count))
+    return matches
+
+
+def _pinyin_matches(text: str) -> list[Match]:
+    """Pinyin tenors: "fen 6 qi", "fen shi er qi", "12 qi"."""
+    matches = []
+    for found in _PINYIN_SPLIT.finditer(text):
+        if found["digits"]:
+            count = parse_int(found["digits"])
+            span = found.start("digits"), found.end("qi")
+            context_start = None
+        else:
+            numerals = found["n"] if found["n"].isdigit() else pinyin_to_numerals(found["n"])
+            count = None if numerals is None else parse_int(numerals)
+            span = found.start("n"), found.end("unit")
+            context_start = found.start()
+        if count is not None:
+            matches.append(Match(*span, count, context_start=context_start))
     return matches
 
 

@@ -14,6 +14,13 @@ Place it after ``DIETClassifier`` and before ``FallbackClassifier``::
 The final intent ranking is ``diet_weight * DIET + (1 - diet_weight) * this model``. Entity
 spans already on the message (our extractor's at run time, the annotations in training) are
 replaced by a placeholder per entity type first, so "15号还3000" and "月底还五百" look alike.
+
+A message that gives an identity and also asks for something ("13700003333 身份证9012 查一下我欠
+多少") gets one more entity, ``request``, whose value is the intent of the rest of the message:
+when the top intent is ``provide_identity``, this model alone classifies the text left once the
+phone and ID spans and the identity words are removed (``identity_remainder``), and the entity
+is added when that intent is a real request (not provide_identity, affirm, greet or
+nlu_fallback) with a probability of at least ``request_threshold``. Its span is the remainder.
 """
 
 from __future__ import annotations
@@ -42,7 +49,9 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.entities import ENTITY_TYPES
+from bot.intent_names import AFFIRM, GREET, NLU_FALLBACK, PROVIDE_IDENTITY
+from bot.nlu.entities import ENTITY_TYPES, ID_LAST4, PHONE
+from bot.nlu.identifiers import identity_remainder
 from bot.nlu.matches import overlaps
 from bot.textclf import TfidfLogistic, char_ngrams
 
@@ -51,6 +60,10 @@ logger = logging.getLogger(__name__)
 MODEL_FILE = "intent_classifier.npz"
 #: When two entities share a span (a bare "1234" is both), the earlier type names it.
 _MASK_PRIORITY = {name: rank for rank, name in enumerate(("phone", "id_last4", "date"))}
+REQUEST_ENTITY = "request"
+IDENTITY_INTENT = PROVIDE_IDENTITY
+#: Intents that are no request of their own next to an identity ("对 是我 13800001111").
+NOT_REQUESTS = frozenset({IDENTITY_INTENT, AFFIRM, GREET, NLU_FALLBACK})
 
 
 def masked_text(text: str, entities: Iterable[dict[str, Any]]) -> str:
@@ -81,7 +94,8 @@ def word_ngrams(text: str, min_n: int = 1, max_n: int = 3) -> list[str]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class CharNgramIntentClassifier(GraphComponent, IntentClassifier):
+# Rasa is untyped: its base classes are Any to mypy, hence the ignore[misc] below.
+class CharNgramIntentClassifier(GraphComponent, IntentClassifier):  # type: ignore[misc]
     """TF-IDF character n-grams + logistic regression, averaged with the earlier ranking."""
 
     @staticmethod
@@ -90,9 +104,17 @@ class CharNgramIntentClassifier(GraphComponent, IntentClassifier):
 
         ``min_ngram``/``max_ngram``: character n-gram sizes; ``C``: inverse regularisation;
         ``diet_weight``: weight of the ranking already on the message (DIET's), 0 to ignore it;
-        ``ranking_length``: intents kept in the ranking.
+        ``ranking_length``: intents kept in the ranking; ``request_threshold``: least probability
+        of the ``request`` found next to an identity (see the module docstring).
         """
-        return {"min_ngram": 1, "max_ngram": 3, "C": 30.0, "diet_weight": 0.3, "ranking_length": 10}
+        return {
+            "min_ngram": 1,
+            "max_ngram": 3,
+            "C": 30.0,
+            "diet_weight": 0.3,
+            "ranking_length": 10,
+            "request_threshold": 0.5,
+        }
 
     @staticmethod
     def required_packages() -> list[str]:
@@ -203,4 +225,40 @@ class CharNgramIntentClassifier(GraphComponent, IntentClassifier):
             ]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            if ranking[0][INTENT_NAME_KEY] == IDENTITY_INTENT:
+                self._add_request(message, self._scorer)
         return messages
+
+    def _add_request(self, message: Message, scorer: TfidfLogistic) -> None:
+        """Adds the ``request`` entity when the rest of an identity message asks for something."""
+        text = message.get(TEXT) or ""
+        entities = message.get(ENTITIES) or []
+        identifiers = [
+            (e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_END])
+            for e in entities
+            if e.get(ENTITY_ATTRIBUTE_TYPE) in (PHONE, ID_LAST4)
+        ]
+        remainder = identity_remainder(text, identifiers)
+        if remainder is None:
+            return
+        rest, start, end = remainder
+        others = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) not in (PHONE, ID_LAST4)]
+        grams = word_ngrams(
+            masked_text(rest, others),
+            int(self._config["min_ngram"]),
+            int(self._config["max_ngram"]),
+        )
+        probabilities = scorer.probabilities(grams)
+        best = int(np.argmax(probabilities))
+        intent, confidence = scorer.classes[best], float(probabilities[best])
+        if intent in NOT_REQUESTS or confidence < float(self._config["request_threshold"]):
+            return
+        request = {
+            ENTITY_ATTRIBUTE_TYPE: REQUEST_ENTITY,
+            ENTITY_ATTRIBUTE_START: start,
+            ENTITY_ATTRIBUTE_END: end,
+            "value": intent,
+            "confidence": confidence,
+            "extractor": self.__class__.__name__,
+        }
+        message.set(ENTITIES, [*entities, request], add_to_output=True)

@@ -4,8 +4,9 @@ Pure functions, no Rasa. Chinese numerals go through ``cn2an`` (its ``smart`` mo
 already reads colloquial abbreviations such as "三千五" -> 3500, "一万二" -> 12000 and
 mixed forms such as "1万2" -> 12000); this module adds the pieces cn2an does not cover:
 thousands separators, Latin magnitude suffixes ("3k", "1.5w"), decimals written with 点
-before a magnitude ("一点五万"), rejection of ranges ("三四百", "一两千"), and numbers read
-digit by digit ("一三八零零零零一一一一", "二〇二六"; 零/〇 are 0, 幺 is 1).
+before a magnitude ("一点五万"), rejection of ranges ("三四百", "一两千"), numbers read
+digit by digit ("一三八零零零零一一一一", "二〇二六"; 零/〇 are 0, 幺 is 1), and numbers typed
+in pinyin ("yi qian" -> 1000, "shi er" -> 12; see ``PINYIN_NUMBER``).
 """
 
 from __future__ import annotations
@@ -66,6 +67,28 @@ _MAGNITUDE_VALUES = {
     "亿": 100_000_000,
     "億": 100_000_000,
 }
+_PINYIN_NUMERALS = {
+    "ling": "零",
+    "yi": "一",
+    "er": "二",
+    "liang": "两",
+    "san": "三",
+    "si": "四",
+    "wu": "五",
+    "liu": "六",
+    "qi": "七",
+    "ba": "八",
+    "jiu": "九",
+    "shi": "十",
+    "bai": "百",
+    "qian": "千",
+    "wan": "万",
+}
+_PINYIN_SYLLABLE = "(?:" + "|".join(sorted(_PINYIN_NUMERALS, key=len, reverse=True)) + ")"
+PINYIN_NUMBER = rf"(?:{_PINYIN_SYLLABLE}(?:\s*{_PINYIN_SYLLABLE})*)"
+"""Pinyin numerals, spaced or not ("yi qian", "shiER"); match it case-insensitively. Most of
+these syllables are also other words (yi 以, qian 钱/欠/前, shi 是), so callers require context."""
+_PINYIN_TOKEN = re.compile(_PINYIN_SYLLABLE, re.IGNORECASE)
 _NONZERO_CN_DIGITS = frozenset(CN_DIGITS) - {"零", "〇"}
 _LATIN_MAGNITUDES = {"k": "千", "K": "千", "w": "万", "W": "万"}
 
@@ -122,6 +145,21 @@ def parse_number(text: str) -> Decimal | None:
         return _parse_decimal(decimal_match)
     whole = _parse_integer(s)
     return None if whole is None else Decimal(whole)
+
+
+def pinyin_to_numerals(text: str) -> str | None:
+    """Writes pinyin numerals as Chinese numerals ("san qian wu" -> "三千五").
+
+    Args:
+        text: Pinyin syllables only, optionally separated by spaces.
+
+    Returns:
+        The Chinese numerals, or None when anything else is in the text.
+    """
+    tokens = _PINYIN_TOKEN.findall(text)
+    if not tokens or "".join(tokens) != re.sub(r"\s", "", text):
+        return None
+    return "".join(_PINYIN_NUMERALS[token.lower()] for token in tokens)
 
 
 def parse_int(text: str) -> int | None:

@@ -254,3 +254,35 @@ def test_the_insult_erbaiwu_is_not_money(text):
 @pytest.mark.parametrize("text", ["我能还二百五", "先还二百五块"])
 def test_erbaiwu_paid_is_money(text):
     assert [m.value for m in find_amounts(text)] == [Decimal(250)]
+
+
+# --- issue 12: pinyin, Cantonese 蚊, brand names -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("wo xian huan yi qian xing ma", "yi qian", Decimal(1000)),
+        ("mei ge yue huan wu bai", "wu bai", Decimal(500)),
+        ("zhi neng huan liang qian", "liang qian", Decimal(2000)),
+        ("san qian wu kuai", "san qian wu kuai", Decimal(3500)),
+        ("我每个月最多还到五百蚊", "五百蚊", Decimal(500)),
+        ("点解多咗二百蚊", "二百蚊", Decimal(200)),
+    ],
+)
+def test_finds_pinyin_and_cantonese_amounts(text, span, value):
+    assert amounts(text) == [(span, value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wo yi qian huan guo",  # 以前: "before", no paying word
+        "wo hai qian duo shao qian",
+        "wo yi jing huan le",
+        "三只蚊子",
+        "360借条逾期了怎么办",
+    ],
+)
+def test_no_pinyin_or_brand_amount(text):
+    assert amounts(text) == []

@@ -1,18 +1,22 @@
+import datetime as dt
+
 import pytest
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.data import TrainingType
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot import settings
 from bot.nlu.components import ChineseEntityExtractor
+from bot.settings import ConfigError
 
 COMPONENT = "bot.nlu.components.ChineseEntityExtractor"
 
 
 @pytest.fixture
-def extractor(monkeypatch):
-    monkeypatch.setenv("BOT_TODAY", "2026-11-25")
-    return ChineseEntityExtractor.create({}, None, None, None)
+def extractor():
+    with settings.override(today=dt.date(2026, 11, 25)):
+        yield ChineseEntityExtractor.create({}, None, None, None)
 
 
 def test_process_appends_normalized_entities(extractor):
@@ -58,19 +62,19 @@ def test_process_handles_several_messages_and_empty_text(extractor):
     assert messages[2].get(ENTITIES) is None
 
 
-def test_bot_today_pins_relative_dates(monkeypatch):
-    monkeypatch.setenv("BOT_TODAY", "2027-01-31")
-    extractor = ChineseEntityExtractor.create({}, None, None, None)
-    message = Message(data={TEXT: "下个月31号"})
-    extractor.process([message])
+def test_bot_today_pins_relative_dates():
+    with settings.override(today=dt.date(2027, 1, 31)):
+        extractor = ChineseEntityExtractor.create({}, None, None, None)
+        message = Message(data={TEXT: "下个月31号"})
+        extractor.process([message])
     assert message.get(ENTITIES)[0]["value"] == "2027-02-28"
 
 
-def test_dimensions_limit_entity_types(monkeypatch):
-    monkeypatch.setenv("BOT_TODAY", "2026-11-25")
-    extractor = ChineseEntityExtractor.create({"dimensions": ["amount"]}, None, None, None)
-    message = Message(data={TEXT: "明天还八百"})
-    extractor.process([message])
+def test_dimensions_limit_entity_types():
+    with settings.override(today=dt.date(2026, 11, 25)):
+        extractor = ChineseEntityExtractor.create({"dimensions": ["amount"]}, None, None, None)
+        message = Message(data={TEXT: "明天还八百"})
+        extractor.process([message])
     assert [e["entity"] for e in message.get(ENTITIES)] == ["amount"]
 
 
@@ -81,7 +85,8 @@ def test_unknown_dimension_is_rejected():
 
 def test_invalid_bot_today_fails_at_creation(monkeypatch):
     monkeypatch.setenv("BOT_TODAY", "tomorrow")
-    with pytest.raises(ValueError):
+    settings.reset()  # read the environment again; the failed read leaves nothing cached
+    with pytest.raises(ConfigError, match="BOT_TODAY"):
         ChineseEntityExtractor.create({}, None, None, None)
 
 

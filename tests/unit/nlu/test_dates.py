@@ -292,3 +292,89 @@ def test_finds_dates_in_sentences_on_monday(text, expected):
 @pytest.mark.parametrize("text", ["双十一", "618活动", "上个月"])
 def test_no_date_on_monday(text):
     assert resolve(text, MON) == []
+
+
+# --- issue 12: dialect, pinyin and typos; the past tense resolves backwards -----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "expected"),
+    [
+        ("听日就还", "听日", "2026-12-01"),
+        ("听朝转畀你", "听朝", "2026-12-01"),
+        ("后儿个一准儿还上", "后儿个", "2026-12-02"),
+        ("后个还", "后个", "2026-12-02"),
+        ("后儿就还", "后儿", "2026-12-02"),
+        ("明儿个还", "明儿个", "2026-12-01"),
+        ("我琴日已经还咗", "琴日", "2026-11-29"),
+        ("寻日还咗", "寻日", "2026-11-29"),
+        ("前日还咗", "前日", "2026-11-28"),
+        ("前儿个就整过去了", "前儿个", "2026-11-28"),
+        ("今儿个天儿咋样", "今儿个", "2026-11-30"),
+        ("ming tian jiu huan", "ming tian", "2026-12-01"),
+        ("MingTian huan", "MingTian", "2026-12-01"),
+        ("hou tian huan", "hou tian", "2026-12-02"),
+        ("jin tian tian qi zen me yang", "jin tian", "2026-11-30"),
+        ("wo zuo tian huan de", "zuo tian", "2026-11-29"),
+        ("明添还款，放心", "明添", "2026-12-01"),
+        ("名天就还", "名天", "2026-12-01"),
+        ("15 hao huan", "15 hao", "2026-12-15"),
+    ],
+)
+def test_dialect_pinyin_and_typo_date_words(text, span, expected):
+    assert resolve(text, MON) == [(span, expected)]
+
+
+@pytest.mark.parametrize("text", ["最后个", "以前日子", "然后个人", "落后个把月"])
+def test_dialect_words_do_not_fire_inside_other_words(text):
+    assert resolve(text, MON) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("下礼拜一准还你", ("下礼拜", "2026-12-07")), ("下周一准时还", ("下周一", "2026-12-07"))],
+)
+def test_yizhun_is_not_monday(text, expected):
+    assert only(text, MON) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("28号就还了", ("28号", "2026-11-28")),
+        ("我15号已经还了", ("15号", "2026-11-15")),
+        ("我15号已经还了怎么还没到账", ("15号", "2026-11-15")),
+        ("前天还的", ("前天", "2026-11-28")),
+        ("我周五转的", ("周五", "2026-11-27")),
+        ("周三还过了", ("周三", "2026-11-25")),
+        ("28号还咗", ("28号", "2026-11-28")),
+        ("月中就还了", ("月中", "2026-11-15")),
+        ("12月5号已经还了", ("12月5号", "2025-12-05")),
+        ("周末还了", ("周末", "2026-11-28")),
+        ("元旦就还了", ("元旦", "2026-01-01")),
+    ],
+)
+def test_past_tense_resolves_on_or_before_today(text, expected):
+    assert only(text, MON) == expected
+    assert expected[1] <= MON.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("28号还", ("28号", "2026-12-28")),
+        ("15号之前还上", ("15号", "2026-12-15")),
+        ("周五还", ("周五", "2026-12-04")),
+        ("等15号发了工资就还", ("15号", "2026-12-15")),
+        ("15号还的话行吗", ("15号", "2026-12-15")),
+        ("15号把钱打过去", ("15号", "2026-12-15")),
+        ("15号还了才能再借吗", ("15号", "2026-12-15")),
+    ],
+)
+def test_future_phrasing_is_unchanged(text, expected):
+    assert only(text, MON) == expected
+
+
+def test_past_tense_is_read_per_clause():
+    text = "28号已经还了一部分，剩下的28号再还"
+    assert [value for _, value in resolve(text, MON)] == ["2026-11-28", "2026-12-28"]

@@ -381,3 +381,79 @@ def test_about_amount_span_is_the_number():
 def test_waits_overdue_time_and_hotlines_are_not_plans_or_money(text, expected):
     found = [(e["entity"], e["value"]) for e in extract_entities(text, dt.date(2026, 11, 30))]
     assert found == expected
+
+
+# --- issue 12: several identifiers and amounts in one message ----------------------------
+
+MONDAY = dt.date(2026, 11, 30)
+
+
+def typed(text):
+    return sorted((e["entity"], e["value"]) for e in extract_entities(text, MONDAY))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 3 9 0 0 1 2 7 7 8 8", [("phone", "13900127788")]),
+        ("一五九，二二三三，四四五五", [("phone", "15922334455")]),
+        ("幺八六 零零七三 五五二八", [("phone", "18600735528")]),
+        ("4 4 0 x", [("id_last4", "440X")]),
+        ("三 七 八 叉", [("id_last4", "378X")]),
+        ("两 两 零 五", [("id_last4", "2205")]),
+        ("后四位1 2 3 4", [("id_last4", "1234")]),
+        ("1 2 3 4", [("id_last4", "1234")]),  # spaced out: an ID, never an amount
+        ("卡号6 2 2 8 4 8", []),
+        (
+            "身份证后四位6 0 1 x，手机一八九 零五六二 三三七四",
+            [("id_last4", "601X"), ("phone", "18905623374")],
+        ),
+    ],
+)
+def test_spaced_or_spoken_digits_are_one_identifier_never_amounts(text, expected):
+    assert typed(text) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我周五先还6000", [("amount", 6000), ("date", "2026-12-04")]),
+        ("还2000块", [("amount", 2000)]),
+        ("先还3000元", [("amount", 3000)]),
+        (
+            "13700003333，9012，我周五先还6000",
+            [
+                ("amount", 6000),
+                ("date", "2026-12-04"),
+                ("id_last4", "9012"),
+                ("phone", "13700003333"),
+            ],
+        ),
+        ("身份证1234，还了3000", [("amount", 3000), ("id_last4", "1234")]),
+        ("13700003333，9012", [("id_last4", "9012"), ("phone", "13700003333")]),
+    ],
+)
+def test_four_digits_in_money_context_are_an_amount_not_an_id(text, expected):
+    assert typed(text) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text", ["138****1111", "我手机是138****1111", "短信发到153****6620这个号上的"]
+)
+def test_masked_phone_yields_no_phone_and_no_amount(text):
+    assert [kind for kind, _ in typed(text)] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "split it into 12 monthly payments",
+        "fen 6 qi",
+        "wo xiang fen 6 qi",
+        "分6其",
+        "12 installments",
+    ],
+)
+def test_a_tenor_is_never_also_an_amount(text):
+    kinds_found = [kind for kind, _ in typed(text)]
+    assert kinds_found == ["installments"]

@@ -222,3 +222,12 @@ def test_load_examples_fails_on_a_missing_path(tmp_path: Path):
 
 def test_main_rejects_a_missing_model(tmp_path: Path):
     assert evaluate.main(["--model", str(tmp_path / "none.tar.gz")]) == 2
+
+
+def test_the_request_entity_is_not_scored_as_an_entity():
+    found = perfect_parse(IDENTITY)
+    found["entities"].append(entity("request", "ask_balance", 14, 20))
+    report = evaluate.build_report([IDENTITY], [found])
+    assert set(report["entities"]) == {"phone"}
+    assert report["entities"]["phone"]["precision"] == 1.0
+    assert report["entity_errors"] == []

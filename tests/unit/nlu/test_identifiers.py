@@ -1,6 +1,16 @@
+import datetime as dt
+
 import pytest
 
-from bot.nlu.identifiers import bare_id_last4, find_id_last4, find_phone_tails, find_phones
+from bot.nlu.entities import extract_entities
+from bot.nlu.identifiers import (
+    bare_id_last4,
+    find_digit_runs,
+    find_id_last4,
+    find_phone_tails,
+    find_phones,
+    identity_remainder,
+)
 from bot.nlu.matches import mask
 
 
@@ -236,3 +246,96 @@ def test_phone_tail_claims_its_context(text, claimed):
 def test_masked_phone_tail_leaves_the_id_after_it():
     text = "159****2233 后四位身份证是770X"
     assert last4(mask(text, find_phone_tails(text))) == [("770X", "770X")]
+
+
+# --- issue 12: spaced and spoken digits are one identifier -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "digits"),
+    [
+        ("1 3 9 0 0 1 2 7 7 8 8", "1 3 9 0 0 1 2 7 7 8 8", "13900127788"),
+        ("一五九，二二三三，四四五五", "一五九，二二三三，四四五五", "15922334455"),
+        ("幺八六 零零七三 五五二八", "幺八六 零零七三 五五二八", "18600735528"),
+        ("幺八六，零零七三，五五二八", "幺八六，零零七三，五五二八", "18600735528"),
+        ("我个电话系一三八，零二四六，八九一七", "一三八，零二四六，八九一七", "13802468917"),
+        ("号码 139 00 12 7788", "139 00 12 7788", "13900127788"),
+        ("138，0000，1111", "138，0000，1111", "13800001111"),
+    ],
+)
+def test_spaced_or_spoken_digits_are_one_phone(text, span, digits):
+    assert phones(text) == [(span, digits)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1500，2000，300",  # three amounts, not a phone
+        "一，二，三",
+        "1 3 9 0 0 1 2",  # too short
+    ],
+)
+def test_lists_and_short_runs_are_no_phone(text):
+    assert phones(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("后四位4 4 0 x", "4 4 0 x", "440X"),
+        ("身份证最后四个是三 七 八 叉", "三 七 八 叉", "378X"),
+        ("对，是我，后四位两 两 零 五", "两 两 零 五", "2205"),
+        ("后四位1 2 3 4", "1 2 3 4", "1234"),
+        ("身份证尾四位系零五二七", "零五二七", "0527"),
+        ("尾号两两零五", "两两零五", "2205"),
+        ("身份证后四位是1，1，0，9", "1，1，0，9", "1109"),
+        ("张伟 1 2 3 4", "1 2 3 4", "1234"),
+    ],
+)
+def test_spaced_spoken_and_cantonese_id_last4(text, span, value):
+    assert last4(text) == [(span, value)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1 2 3 4", "1234"), ("4 4 0 x", "440X"), ("三 七 八 叉", "378X"), ("两 两 零 五", "2205")],
+)
+def test_bare_spaced_answer_is_an_id(text, value):
+    match = bare_id_last4(text)
+    assert match is not None and match.value == value
+
+
+def test_other_spaced_digits_are_claimed_as_one_run():
+    text = "卡号6 2 2 8 4 8"
+    assert [(text[m.start : m.end], m.value) for m in find_digit_runs(text)] == [
+        ("6 2 2 8 4 8", "622848")
+    ]
+    assert find_digit_runs("1,000") == [] and find_digit_runs("分 3 期") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("13700003333 身份证9012 查一下我欠多少", "查一下我欠多少"),
+        ("我手机13800001111，证件后四位1234，想分6期还", "想分6期还"),
+        ("我的手机号是13800001111，身份证后四位是1234，滞纳金能免吗", "滞纳金能免吗"),
+    ],
+)
+def test_identity_remainder_keeps_what_is_asked(text, rest):
+    remainder = identity_remainder(text, _identifier_spans(text))
+    assert remainder is not None
+    blanked, start, end = remainder
+    assert len(blanked) == len(text) and blanked[start:end] == text[start:end] == rest
+    assert "1234" not in blanked and "身份证" not in blanked
+
+
+@pytest.mark.parametrize(
+    "text", ["我是本人，13800001111", "13800001111 1234", "手机号是13800001111"]
+)
+def test_identity_alone_leaves_no_remainder(text):
+    assert identity_remainder(text, _identifier_spans(text)) is None
+
+
+def _identifier_spans(text):
+    entities = extract_entities(text, dt.date(2026, 11, 30))
+    return [(e["start"], e["end"]) for e in entities if e["entity"] in ("phone", "id_last4")]

@@ -164,3 +164,42 @@ def test_finds_tenor_in_edge_cases(text, span, months):
 )
 def test_no_tenor_in_edge_cases(text):
     assert tenors(text) == []
+
+
+# --- issue 12: English, pinyin and typos ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "months"),
+    [
+        ("split it into 12 monthly payments", "12 monthly payments", 12),
+        ("12 installments", "12 installments", 12),
+        ("in 6 equal installments", "6 equal installments", 6),
+        ("fen 6 qi", "6 qi", 6),
+        ("wo xiang fen 6 qi", "6 qi", 6),
+        ("FEN 12 QI", "12 QI", 12),
+        ("fen shi er qi xing ma", "shi er qi", 12),
+        ("neng bu neng fen liu ge yue", "liu ge yue", 6),
+        ("fen cheng 24 qi", "24 qi", 24),
+        ("wo yao 12 qi", "12 qi", 12),
+        ("分6其", "6其", 6),
+        ("能分十二其吗", "十二其", 12),
+    ],
+)
+def test_finds_tenor_in_english_pinyin_and_typos(text, span, months):
+    assert tenors(text) == [(span, months)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "分其还款",
+        "neng fen qi ma",
+        "fen qi huan kuan",
+        "I made 3 monthly payments already",
+        "车贷逾期两期了",
+        "已经还了三期",
+    ],
+)
+def test_no_tenor_without_number_or_when_elapsed(text):
+    assert tenors(text) == []

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -5,7 +7,13 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.intent_classifier import CharNgramIntentClassifier, masked_text, word_ngrams
+from bot.nlu.entities import extract_entities
+from bot.nlu.intent_classifier import (
+    REQUEST_ENTITY,
+    CharNgramIntentClassifier,
+    masked_text,
+    word_ngrams,
+)
 
 EXAMPLES = {
     "promise_to_pay": ["明天还", "我周五还钱", "月底前一定还上", "发工资就还", "下周一转过去"],
@@ -94,3 +102,88 @@ def test_bad_configuration_is_refused(tmp_path, config):
     storage, resource = _storage(tmp_path)
     with pytest.raises(ValueError):
         CharNgramIntentClassifier.create(config, storage, resource, _context())
+
+
+# --- issue 12: the request inside an identity message ------------------------------------
+
+IDENTITY_EXAMPLES = {
+    **EXAMPLES,
+    "provide_identity": [
+        "手机 ⟨phone⟩",
+        "身份证后四位1234",
+        "我的手机号是13800001111",
+        "后四位567X",
+        "我是本人 手机13900002222",
+    ],
+    "request_installment": ["我想分期", "想分期还", "想分几期还", "分期还款可以吗", "能分期吗"],
+    "affirm": ["对", "好的", "是我", "对的", "没错"],
+}
+
+
+def _train_identity(tmp_path, **config):
+    storage, resource = _storage(tmp_path)
+    component = CharNgramIntentClassifier.create(config, storage, resource, _context())
+    messages = [
+        Message(data={"text": text, "intent": intent})
+        for intent, texts in IDENTITY_EXAMPLES.items()
+        for text in texts
+    ]
+    component.train(TrainingData(messages))
+    return CharNgramIntentClassifier.load(
+        {"diet_weight": 0.0, **config}, storage, resource, _context()
+    )
+
+
+def _identity_message(text):
+    """A message as our extractor leaves it: its phone and ID spans are entities."""
+    entities = [
+        {"entity": e["entity"], "start": e["start"], "end": e["end"], "value": e["value"]}
+        for e in extract_entities(text, dt.date(2026, 11, 30))
+    ]
+    return Message(data={"text": text, "entities": entities})
+
+
+def _requests(message):
+    return [e for e in message.get("entities") if e["entity"] == REQUEST_ENTITY]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "rest"),
+    [
+        ("13700003333 身份证9012 查一下我欠多少", "ask_balance", "查一下我欠多少"),
+        ("我手机13800001111，证件后四位1234，想分6期还", "request_installment", "想分6期还"),
+    ],
+)
+def test_an_identity_message_that_asks_for_more_gets_a_request(tmp_path, text, intent, rest):
+    component = _train_identity(tmp_path, request_threshold=0.25)  # five examples per intent
+    (message,) = component.process([_identity_message(text)])
+    assert message.get("intent")["name"] == "provide_identity"
+    (request,) = _requests(message)
+    assert request["value"] == intent
+    assert text[request["start"] : request["end"]] == rest
+    others = [e["entity"] for e in message.get("entities") if e["entity"] != REQUEST_ENTITY]
+    assert "phone" in others and "id_last4" in others  # the identity entities stay
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["13800001111", "我是本人，手机13800001111，身份证后四位1234", "13800001111 1234 对 是我"],
+)
+def test_no_request_when_the_rest_is_no_request(tmp_path, text):
+    component = _train_identity(tmp_path)
+    (message,) = component.process([_identity_message(text)])
+    assert message.get("intent")["name"] == "provide_identity"
+    assert _requests(message) == []
+
+
+def test_no_request_under_the_threshold(tmp_path):
+    component = _train_identity(tmp_path, request_threshold=1.0)
+    (message,) = component.process([_identity_message("13700003333 身份证9012 查一下我欠多少")])
+    assert _requests(message) == []
+
+
+def test_no_request_when_the_top_intent_is_not_identity(tmp_path):
+    component = _train_identity(tmp_path)
+    (message,) = component.process([_identity_message("我欠多少")])
+    assert message.get("intent")["name"] == "ask_balance"
+    assert _requests(message) == []

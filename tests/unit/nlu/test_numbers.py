@@ -5,7 +5,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.nlu.numbers import digit_string, parse_digits, parse_int, parse_number, to_halfwidth
+from bot.nlu.numbers import (
+    digit_string,
+    parse_digits,
+    parse_int,
+    parse_number,
+    pinyin_to_numerals,
+    to_halfwidth,
+)
 
 
 @pytest.mark.parametrize(
@@ -109,3 +116,22 @@ def test_digit_string(text, expected):
 
 def test_parse_digits_reads_yao_as_one():
     assert parse_digits("幺三八") == 138
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("yi qian", "一千"),
+        ("san qian wu", "三千五"),
+        ("shi er", "十二"),
+        ("ShiEr", "十二"),
+        ("liang bai", "两百"),
+    ],
+)
+def test_pinyin_to_numerals(text, expected):
+    assert pinyin_to_numerals(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "yi qian kuai", "hao", "ming tian"])
+def test_pinyin_to_numerals_rejects_other_words(text):
+    assert pinyin_to_numerals(text) is None
