@@ -183,7 +183,7 @@ def test_borrower_agent_and_trainer(browser, web_app: WebApp, tmp_path: Path) ->
     assist.wait_for_selector("#highlighted mark")
     marks = assist.locator("#highlighted mark").all_inner_texts()
     assert "坐牢" in "".join(marks)
-    assert "征信" in assist.inner_text("#alternative")
+    assert "不会因此被抓或坐牢" in assist.inner_text("#alternative")  # the truthful answer
     _shot(assist, "assist")
     assert "对话审阅" not in assist.inner_text("header")  # agents see assist only
     assist.goto(f"{web_app.url}/review")

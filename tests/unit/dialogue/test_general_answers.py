@@ -69,7 +69,7 @@ def test_consequences_are_general_facts_for_anyone_even_after_a_lock(ctx):
     [
         ("ask_fees", "滞纳金怎么算的", "fees.general", "0.75%"),
         ("request_installment", "能分期吗", "plans.general", "3、6、12、24期"),
-        ("request_fee_waiver", "滞纳金能给我免了吗", "waiver.general", "7天内全额还清"),
+        ("request_fee_waiver", "滞纳金能给我免了吗", "waiver.general", "7天内把欠款一次还清"),
     ],
 )
 def test_a_debt_question_before_verification_gets_its_general_answer_then_verification(
