@@ -18,8 +18,8 @@ export WEB_PORT ?= 8000
 export RASA_TELEMETRY_ENABLED := false
 RUNTIME_ENV := HOME=$(CURDIR)/var/home TMPDIR=$(CURDIR)/var/tmp KERAS_HOME=$(CURDIR)/var/home/.keras \
                MPLCONFIGDIR=$(CURDIR)/var/home/.matplotlib PYTHONDONTWRITEBYTECODE=1
-# Rasa's training data (data/compliance is the guard's, which Rasa skips).
-DATA_FILES := $(shell find data -path data/compliance -prune -o -type f -name '*.yml' -print 2>/dev/null)
+# Rasa's training data (data/compliance and data/answer_fit belong to the guard; Rasa skips them).
+DATA_FILES := $(shell find data \( -path data/compliance -o -path data/answer_fit \) -prune -o -type f -name '*.yml' -print 2>/dev/null)
 # Each build step depends on exactly the code it runs (bin/module-deps follows the imports):
 # the model on the custom components config.yml names, the guard on its training code.
 NLU_CODE   := $(shell bin/module-deps --config config.yml)
@@ -157,10 +157,12 @@ eval: train guard-train ## Reports: NLU on tests/nlu (P/R/F1, entities, confusio
 	BOT_TODAY=2026-11-30 $(RUNTIME_ENV) $(PY) -m bot.nlu.evaluate --model $(MODEL) --data tests/nlu \
 	    --floor 0.90 --report results/nlu
 	$(RUNTIME_ENV) $(PY) -m bot.compliance.evaluate
+	$(RUNTIME_ENV) $(PY) -m bot.compliance.answer_fit_eval --data tests/answer_fit/heldout.yml --floor 0
 
 .PHONY: guard-eval
-guard-eval: guard-train ## Guard recall / false alarms on held-out sentences (fails under 0.95 / over 0.05)
+guard-eval: guard-train ## Guard recall / false alarms on held-out sentences (fails under 0.95 / over 0.05); answer-fit on its dev pairs
 	$(RUNTIME_ENV) $(PY) -m bot.compliance.evaluate
+	$(RUNTIME_ENV) $(PY) -m bot.compliance.answer_fit_eval --data data/answer_fit/dev.yml --floor 0.95
 
 .PHONY: bench
 bench: guard-train ## Benchmarks: guard check (target <= 2 ms), agent assist (target < 1 s)

@@ -82,3 +82,50 @@ CATEGORY_MESSAGE: Final[dict[str, str]] = {
     QUIET_HOURS: "当前为借款人当地的禁止催收时段，不得发送催收消息。",
     PII_MASKING: "消息中含有完整的卡号或身份证号，必须脱敏后再发送。",
 }
+
+# --- Answer fit (issue 12): whether a reply fits the borrower's message -----------------
+# Checked by ``bot.compliance.answer_fit.check_reply`` on (message, reply) pairs, next to the
+# sentence guard. The ids are the labels of the labelled pairs (``data/answer_fit``).
+
+#: An affirmation ("好的", "可以的") opens a reply that then refuses, defers, asks for
+#: verification or corrects: the opener reads as "yes" to something not granted.
+FIT_AFFIRM_THEN_REFUSE: Final = "affirm_then_refuse"
+#: A yes/no question about arrest, jail, police or contact with family, employer or contacts
+#: gets anything but the truthful denial ("不会") first (no-threat, no-third-party).
+FIT_FEAR_NOT_DENIED: Final = "fear_not_denied"
+#: The message shows despair or self-harm and the reply goes on collecting (distress).
+FIT_DISTRESS_IGNORED: Final = "distress_ignored"
+#: The message disputes the debt and the reply states debt facts as undisputed (stop-contact:
+#: a dispute pauses collection until verified).
+FIT_FACTS_AFTER_DISPUTE: Final = "facts_after_dispute"
+
+#: Every answer-fit label, in the order the check reports them.
+FIT_LABELS: Final[tuple[str, ...]] = (
+    FIT_AFFIRM_THEN_REFUSE,
+    FIT_FEAR_NOT_DENIED,
+    FIT_DISTRESS_IGNORED,
+    FIT_FACTS_AFTER_DISPUTE,
+)
+
+#: Label of a labelled pair whose reply fits.
+FIT_OK: Final = "ok"
+
+#: Explanation (Chinese) per answer-fit label, shown to agents and reviewers.
+FIT_MESSAGE: Final[dict[str, str]] = {
+    FIT_AFFIRM_THEN_REFUSE: (
+        "回复以“好的/可以的”等肯定语开头，随后却拒绝、推迟、要求核实身份或纠正，"
+        "借款人会误以为请求已被同意；请去掉肯定语，直接说明。"
+    ),
+    FIT_FEAR_NOT_DENIED: (
+        "借款人问是否会被抓、坐牢、报警，或是否会联系家人、单位、通讯录；"
+        "回复必须先如实回答“不会”，再说其他内容。"
+    ),
+    FIT_DISTRESS_IGNORED: (
+        "借款人表达了绝望或轻生的想法，回复却继续催收（金额、方案、日期、核实身份）"
+        "或没有关心；应先关心对方、提供心理援助热线12356，暂停催收。"
+    ),
+    FIT_FACTS_AFTER_DISPUTE: (
+        "借款人对欠款提出异议（不是本人、金额不对、盗刷、已还清），"
+        "回复却把欠款当作无争议事实（金额、催还、分期报价）；应先记录异议、暂停催收并安排核实。"
+    ),
+}

@@ -88,3 +88,33 @@ def compose(
             message = lib.render(BLOCKED_SCRIPT, {}, seed=seed)
         out.messages.append(message)
     return out
+
+
+# Said instead of a reply that does not fit the borrower's message; a reply that ignored a
+# borrower in distress is replaced by the caring one. The opening disclosure always stays.
+DISTRESS_SCRIPT = "safety.distress"
+KEPT_SCRIPTS = frozenset({"opening.disclosure"})
+
+
+def check_fit(
+    user_text: str, composed: Composed, seed: str, lib: Library | None = None
+) -> Composed:
+    """Pass the whole reply through the answer-fit check (``bot.compliance.check_reply``).
+
+    A reply that does not fit (an affirmation before a refusal, a fear not denied first, a
+    borrower in distress met with collection, debt facts repeated after a dispute) is blocked
+    like a guard violation: reported in ``Composed.blocked`` and replaced.
+    """
+    from bot.compliance import check_reply, rules  # the guard's model loads on first use
+
+    lib = lib or library()
+    reply = "\n".join(m.text for m in composed.messages if m.script_id not in KEPT_SCRIPTS)
+    verdict = check_reply(user_text, reply)
+    if verdict.ok:
+        return composed
+    labels = [misfit.label for misfit in verdict.misfits]
+    logger.warning("answer-fit blocked a reply: %s", ",".join(labels))
+    kept = [m for m in composed.messages if m.script_id in KEPT_SCRIPTS]
+    script = DISTRESS_SCRIPT if rules.FIT_DISTRESS_IGNORED in labels else BLOCKED_SCRIPT
+    blocked = [Blocked(label, reply, "answer-fit") for label in labels]
+    return Composed([*kept, lib.render(script, {}, seed=seed)], [*composed.blocked, *blocked])

@@ -23,7 +23,7 @@ from bot.db.conversation_state import verified_party
 from bot.db.migrate import upgrade_head
 from bot.db.settings import make_engine, make_session_factory, session_scope
 from bot.dialogue.handlers import Context, Handler
-from bot.dialogue.messages import Composed, compose
+from bot.dialogue.messages import Composed, check_fit, compose
 from bot.dialogue.safe_replies import count_failure, safe_messages
 from bot.dialogue.sql_store import SqlStore
 from bot.dialogue.turn import LOCKED, UNVERIFIED, VERIFICATION, VERIFIED, Outcome, Turn
@@ -182,6 +182,8 @@ def _execute(
             guard_context=context,
             verified=is_verified(turn, outcome),
         )
+        if guard is not None:
+            composed = check_fit(turn.text, composed, seed=turn.conversation_id)
         for blocked in composed.blocked:
             store.record_compliance_event(
                 turn.conversation_id, blocked.rule, blocked.text, blocked.script_id

@@ -13,7 +13,7 @@ import collections
 import logging
 import threading
 
-from bot.dialogue.messages import library
+from bot.dialogue.messages import DISTRESS_SCRIPT, library
 from bot.intent_names import EXPRESS_DISTRESS
 from bot.nlu.safety import find_distress
 from bot.policy.config import Policy, load_policy
@@ -22,7 +22,6 @@ from bot.scripts import RenderedMessage
 logger = logging.getLogger(__name__)
 
 DISTRESS_INTENT = EXPRESS_DISTRESS
-DISTRESS_SCRIPT = "safety.distress"
 UNAVAILABLE_SCRIPT = "fallback.unavailable"
 OPENING_SCRIPT = "opening.disclosure"
 TOO_LONG_SCRIPT = "fallback.too_long"

@@ -164,3 +164,26 @@ def test_a_general_facts_script_goes_out_before_verification(demo_database):
     )
     assert [m.script_id for m in result.messages] == ["consequences.truthful"]
     assert "征信" in result.messages[0].text
+
+
+def test_a_reply_that_does_not_fit_is_blocked_and_recorded(demo_database):
+    """Collection talk to a borrower in distress: the caring reply goes out instead."""
+    result = runtime.execute(
+        lambda turn, ctx: Outcome().say("payment_methods.official", channels="手机银行App"),
+        Turn(conversation_id="fit-1", intent="ask_payment_methods", text="我真的不想活了，怎么还"),
+    )
+    assert [m.script_id for m in result.messages] == ["safety.distress"]
+    with session_scope(make_session_factory(make_engine(demo_database))) as session:
+        events = session.execute(select(models.ComplianceEvent)).scalars().all()
+        assert [e.rule for e in events if e.conversation_id == "fit-1"] == ["distress_ignored"]
+
+
+def test_a_fitting_reply_goes_out_unchanged(demo_database):
+    result = runtime.execute(
+        lambda turn, ctx: Outcome().say("consequences.no_jail").say("consequences.truthful"),
+        Turn(conversation_id="fit-2", intent="ask_consequences", text="不还钱会坐牢吗"),
+    )
+    assert [m.script_id for m in result.messages] == [
+        "consequences.no_jail",
+        "consequences.truthful",
+    ]
