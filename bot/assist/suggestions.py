@@ -103,7 +103,8 @@ def situation_of(
     notes: list[str] = []
     keys: list[str] = []
     if SAFETY_INTENT in intents:
-        notes.append("客户可能有心理危机：先安抚，提供全国心理援助热线 12356，停止催收并转人工。")
+        # The hotline's number is in the safety script (suggested first), not repeated here.
+        notes.append("客户可能有心理危机：先安抚，用安全话术提供心理援助热线，停止催收并转人工。")
         keys.append(SAFETY_INTENT)
     if parsed.intent in DEBT_INTENTS and not verified:
         notes.append("客户尚未核身：先核实手机号和身份证后四位，不得透露任何欠款信息。")

@@ -108,7 +108,7 @@ def test_distress_anywhere_puts_the_safety_script_first(session_factory) -> None
         advice = _advise(session, "我想分12期", account_id=1, history=["我不想活了"])
     assert advice.suggestions[0].script_id == "safety.distress"
     assert "12356" in advice.suggestions[0].text
-    assert any("12356" in note for note in advice.situation.notes)
+    assert any("心理援助热线" in note for note in advice.situation.notes)
 
 
 def test_low_confidence_adds_a_note_and_the_rephrase_script(session_factory) -> None:
