@@ -12,7 +12,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import HandlerAction
+from actions.base import HandlerAction, run_handler
 from bot.dialogue.handlers import Handler
 from bot.dialogue.intents import ACTION_HANDLERS, RESPOND_ACTION
 
@@ -31,7 +31,7 @@ class ListenAfterAction(HandlerAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         """Run the handler, then wait for the borrower."""
-        events = await super().run(dispatcher, tracker, domain)
+        events = await run_handler(type(self).handler, dispatcher, tracker)
         form_ended = any(e.get("event") == "active_loop" for e in events)
         loop = None if form_ended else tracker.active_loop_name
         return [*events, FollowupAction(loop or "action_listen")]

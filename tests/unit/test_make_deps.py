@@ -48,4 +48,10 @@ def test_the_guard_rebuilds_for_its_training_inputs_only(prerequisites) -> None:
     assert "data/compliance/general.yml" in guard
     assert "bot/compliance/evaluate.py" not in guard
     assert "bot/compliance/bench.py" not in guard
-    assert not {p for p in guard if p.startswith(("bot/nlu/", "data/nlu/"))}
+    assert not {p for p in guard if p.startswith("data/nlu/")}
+    # The guard package's answer-fit check reads the one list of distress words, which lives
+    # with the NLU (bot/nlu/safety.py); no other NLU code is a guard input.
+    assert {p for p in guard if p.startswith("bot/nlu/")} <= {
+        "bot/nlu/__init__.py",
+        "bot/nlu/safety.py",
+    }
