@@ -195,14 +195,20 @@ def _affirm_then_refuse(raw_user: str, user: str, reply: str) -> Span | None:
     opener = rx(cues.AFFIRM_OPENER).match(reply)
     if opener is None or opener.end() == 0 or opener.end() >= len(reply):
         return None
-    rest = reply[opener.end() :]
-    granted = rx(cues.GRANT).search(rest) is not None
-    done = rx(cues.DONE).search(rest) is not None
+    clauses = _clauses(reply, opener.end())
+    granted = _granted(reply, clauses)
+    done = rx(cues.DONE).search(reply, opener.end()) is not None
     declined = rx(cues.USER_DECLINE).search(user) is not None
     identity = rx(cues.USER_IDENTITY).search(user) is not None
     waiting = rx(cues.USER_WAIT).search(user) is not None
-    for index, (start, end) in enumerate(_clauses(reply, opener.end())):
+    asks_far = rx(cues.USER_ASKS).search(user) and rx(cues.USER_FAR).search(user)
+    disputed = _disputes(user)
+    for index, (start, end) in enumerate(clauses):
         clause = reply[start:end]
+        if asks_far and rx(cues.LIMIT).search(clause):
+            return 0, end  # "明年再还可以吗" -> "好的，日期需要在12月22日之前"
+        if disputed and (rx(cues.PRESS).search(clause) or rx(cues.ASSERTED).search(clause)):
+            return 0, end  # "不是我的" -> "好的，请尽快还款"
         if rx(cues.VERIFY_REQUEST).search(clause) and not rx(cues.VERIFY_DONE).search(clause):
             if identity:
                 continue
@@ -221,6 +227,23 @@ def _affirm_then_refuse(raw_user: str, user: str, reply: str) -> Span | None:
         ):
             return 0, end
     return None
+
+
+def _granted(reply: str, clauses: list[Span]) -> bool:
+    """Whether the reply does or offers what was asked, other than under a condition.
+
+    "如果您在…还清，可以申请减免" offers nothing now: the clause after a condition is its
+    consequence; "需要为您转接人工吗?" only asks.
+    """
+    after_condition = False
+    for start, end in clauses:
+        clause = reply[start:end]
+        conditional = rx(cues.CONDITIONAL).search(clause) is not None
+        offer = clause.endswith(("?", "吗")) or clause.endswith("吗?")
+        if not (conditional or after_condition or offer) and rx(cues.GRANT).search(clause):
+            return True
+        after_condition = conditional
+    return False
 
 
 def _refusal(clause: str, declined: bool) -> bool:
@@ -307,6 +330,8 @@ def _distress_ignored(raw_user: str, user: str, reply: str) -> Span | None:
         clause = reply[start:end]
         if rx(cues.SET_ASIDE).search(clause) or rx(cues.CONDITIONAL).search(clause):
             continue
+        if rx(cues.DENIAL).search(clause) and rx(cues.ARREST).search(clause):
+            continue  # "您不会因为欠款坐牢": the fear answered, not collection
         if rx(cues.COLLECTION).search(clause) or facts.find(clause, words=False):
             return start, end
     if rx(cues.CARE).search(reply) is None:
@@ -337,6 +362,8 @@ def _facts_after_dispute(raw_user: str, user: str, reply: str) -> Span | None:
 
 
 def _disputes(user: str) -> bool:
+    if rx(cues.SELF_CORRECTION).search(user):
+        return False  # "搞错了 不是15号 是20号还" corrects a promise
     if rx(cues.DISPUTE).search(user):
         return True
     if rx(cues.OVERCHARGE).search(user) and not rx(cues.WHY).search(user):

@@ -38,7 +38,8 @@ AFFIRM_OPENER = (
     r"好好好?|可以可以|行行行?|对对对?|那(?:行|好)(?:的|吧)?|没毛病|妥妥?的?)"
     r"(?!的话|话)" + _PARTICLES + r"|"
     r"(?:可以|好|行|当然|对|是|嗯|成)" + _PARTICLES + r"(?=[,.!。~\s]|$)|"
-    r"(?:ok(?:ay)?|sure|of course|certainly|absolutely|no problem|yes|yeah|yep)\b)"
+    r"(?:ok(?:ay)?|sure|of course|certainly|absolutely|no problem|yes|yeah|yep)(?:\b|(?=[的哦呢啦哈呀]))"
+    + _PARTICLES + r")"
     r"[,.!。~\s]*"
 )
 
@@ -47,10 +48,11 @@ AFFIRM_OPENER = (
 #: The assistant cannot or will not do it.
 REFUSAL = (
     r"无法|不能(?!保证)|不可以|不可(?!能)|不行|办不了|做不了|做不到|帮不了|减不了|免不了|改不了|"
+    r"(?:办理|处理|操作|调整|修改|更改|受理)不了|出于[^,。;]{0,6}(?:考虑|原因)|"
     r"查不了|不支持|不提供|不予|不接受|不受理|没有?办法|没法|不符合|不满足|"
     r"不在[^,。;]{0,8}(?:范围|时间)|"
     r"不可能|不允许|不同意|拒绝|不批准|不适用|恐怕|遗憾|不建议|不推荐|无权|"
-    r"(?:最晚|最多|最长|最高|最久)(?:只能|也就|只)|只能(?:到|分|申请|减免|办理)|"
+    r"(?:最晚|最多|最长|最高|最久)(?:只能|也就|只)|只能(?:到|分|申请|减免|办理|显示|提供|告诉|查|看|发|给|说)|"
     r"比较难|很难|有(?:点|些)?(?:难度|困难)|不太行|不太可能|不好办|请(?:您)?(?:理解|谅解)|"
     r"没有[^,。;]{0,8}(?:权限|业务|服务|政策|功能|选项)|"
     r"(?:我们|我|这边|系统|银行|本行)(?:这边)?只能|"
@@ -58,7 +60,7 @@ REFUSAL = (
     r"未(?:能|查询到|查到|收到|到账|通过)|暂不|暂时(?:不|没有)|"
     r"can'?t|cannot|can not|unable|not able|not possible|isn'?t possible|unfortunately|"
     r"i'?m afraid|not eligible|not available|isn'?t available|(?:don'?t|do not) offer|"
-    r"won'?t be able|not allowed|\bdecline"
+    r"won'?t be able|not allowed|\bdecline|not guaranteed|no guarantee|can'?t guarantee"
 )
 #: Refusals the borrower asked for ("先不办了" -> "好的，暂不为您办理").
 MIRRORED_REFUSAL = r"^(?:暂不|暂时不)"
@@ -78,7 +80,8 @@ CORRECTION = (
 
 #: "Not now, first ...": conditions that put the request off.
 DEFERRAL = (
-    r"(?:需要|须|需|得|要|必须|请)先|先(?:核实|验证|提供|完成|登录|确认身份)|"
+    r"(?:需要|须|需|得|要|必须|请)(?:请)?(?:您)?先|先(?:核实|验证|提供|完成|登录|确认身份)|"
+    r"还是(?:要|得|需要)|仍(?:然)?(?:需|要|得)|"
     r"之前(?:需要|要|得|须|请)|(?:核实|验证|还款|还清|结清)(?:通过)?(?:之?后|以后)(?:才|再|方可)|"
     r"(?:请示|确认|核实|查询|了解|商量|研究|评估)(?:一下)?[^,。;]{0,6}"
     r"再(?:答复|回复|告诉|联系|通知|说)|"
@@ -95,7 +98,22 @@ USER_WAIT = r"等|再|晚点|以后|改天|\blater\b|\bwait"
 #: Caveats that are deferrals only when nothing was granted ("不保证", "需人工审核").
 SOFT_DEFERRAL = (
     r"审核|以[^,。;]{0,8}为准|才能|才可以|^(?:但是?|不过|可是|只是|然而|不好意思)|"
-    r"^(?:but|however|sorry)\b"
+    r"^(?:but|however|sorry)\b|manual review|needs? (?:to be )?review"
+)
+#: A limit on what the borrower may choose: a refusal when the borrower asked for something
+#: outside it ("明年三月再还可以吗" -> "好的，日期需要在12月22日之前").
+LIMIT = (
+    r"(?:需要|必须|要|只能|得)(?:在|于)[^,。;]{0,16}(?:之前|以前|之间|以内|前)|"
+    r"(?:最晚|最迟|最多|最长)[^,。;]{0,6}(?:到|为|是)|must be (?:before|within|between)"
+)
+#: The borrower asks for a time far off ("明年三月再还可以吗", "宽限到下个月底行吗").
+USER_FAR = (
+    r"明年|年后|过年|下个?月|[两三四五六几]个月|半年|next (?:month|year)|\bmonths\b"
+)
+#: The borrower asks for permission ("…可以吗", "…行不行", "can you …").
+USER_ASKS = (
+    r"可以吗|可以么|行吗|行么|行不行|可不可以|能不能|能否|好不好|成不成|中不中|得唔得|"
+    r"\bcan (?:you|i)\b|\bcould (?:you|i)\b"
 )
 #: Doubts: deferrals unless something was done ("已为您提交，不保证通过" fits).
 DOUBT = r"不能保证|无法保证|不保证|不承诺|不一定|未必"
@@ -122,7 +140,7 @@ VERIFY_REQUEST = (
 VERIFY_DONE = r"成功|已完成|已通过|已核实|已验证|\bverified\b"
 #: The borrower is giving identity data, asking to verify, or just agreeing.
 USER_IDENTITY = (
-    r"\d{3,}|\*{2,}|(?:手机|电话|身份证|证件)(?:号码?)?(?:是|为|:|后四位)|后四位|尾号|本人|核实|"
+    r"\d{3,}|\*{2,}|(?:手机|电话|身份证|证件)(?:号码?)?(?:是|为|:|后四位)|后四位|尾号|核实|"
     r"验证|认证|"
     r"^(?:(?:好|好的|可以|可以的|行|嗯|哦|ok|okay|是|是的|对|对的|没问题|yes|sure)[,.!。~\s]*)+$"
 )
@@ -167,7 +185,7 @@ THIRD_PARTY = (
 #: Telling, calling, visiting, exposing.
 CONTACT = (
     r"告诉|通知|联系|打电话|打给|打(?:畀|到|去)|电话|da dian hua|gao su|tong zhi|lian xi|找|知道|"
-    r"接到|发(?:短信|信息|消息)|短信|上门|去|到|来|曝光|爆|说|传|"
+    r"接到|发(?:短信|信息|消息|律师函|函|催收函|通知|信)|寄|短信|上门|去|到|来|曝光|爆|说|传|"
     r"骚扰|催|连累|牵连|\btell|\bcall|contact|notify|inform|visit|\bknow|\btext|message|"
     r"\breach|show up|\bsend\b|find out|learn about|hear about"
 )
@@ -253,7 +271,7 @@ SET_ASIDE = (
     r"先不|不谈|不用(?:急|着急|担心|想)|不必|暂停|停止|放一放|放一边|以后再|之后再|再说|再商量|"
     r"不急|别急|先别|别想|不要想|不会再?催|等您|比[^,。;]{0,6}重要|以后(?:再|慢慢)|"
     r"慢慢(?:商量|来|说|谈)|改天|回头再|"
-    r"not now|won'?t talk|no need|later|pause|\bstop|more than any"
+    r"not now|won'?t talk|no need|later|pause|\bstop|more than any|aside"
 )
 
 # --- Disputes ----------------------------------------------------------------------------
@@ -268,7 +286,8 @@ DISPUTE = (
     r"从(?:来)?没[^,。?!]{0,6}过|"
     r"(?:从来|根本|压根)(?:都)?(?:没有?|冇|未)(?:" + _NEVER_DID + r")|"
     r"(?:我|本人)(?:根本|从来|压根)?(?:都)?没有?欠|不欠|没有?(?:这|那)张?卡|"
-    r"哪(?:里)?来的(?:欠款|钱|账|债)|"
+    r"哪(?:里)?来的(?:欠款|钱|账|债)|(?:账|欠款|债|这笔)[^,。?!]{0,2}哪(?:里|儿)?来的|"
+    r"(?:没|未)(?:有)?(?:收到|拿到|领过|激活)过?(?:这张|信用)?卡|"
     r"(?<!不是)不认(?!真|识|可(?:这个|该)?方案)(?:这|账|这笔|这个)?|不承认|"
     r"(?<!没)(?<!没有)(?<!无)异议|申诉|争议|"
     r"不该(?:我)?(?:还|再算|算)|凭(?:什么|啥)(?:说我欠|让我|要我)|(?:跟|和|与)我(?:没有?关系|无关)|"
@@ -276,6 +295,7 @@ DISPUTE = (
     r"(?<![莫别不])(?:搞|弄)错(?:人|了|咗)|"
     # wrong amount or charge
     r"(?:账单|账|数|数字|数额|数目|金额|这笔|这几笔|交易|消费|费用|利息|滞纳金|违约金|算的|算得|"
+    r"本金|余额|欠款|总额|应还|"
     r"钱数)[^,。?!]{0,6}"
     r"(?:不对|有误|有问题|是错的|错了|整错|算错|不准|不符|离谱|不合理|不认可|乱七八糟|唔啱)|"
     r"算错|乱收|乱算|瞎写|胡乱|错得离谱|抽风|\bbug|多了一个零|莫名其妙|凭空|冒出|对不上|"
@@ -301,6 +321,11 @@ DISPUTE = (
     r"(?:charge|bill|amount|balance|statement)[^.?!]{0,20}\b(?:wrong|incorrect|glitch)|"
     r"charged (?:me )?twice|double[- ]charged|duplicate charge|settled|wrong amount|fraud|"
     r"identity theft|stolen|dispute|\bscam"
+)
+#: The borrower corrects their own date or tenor ("搞错了 不是15号 是20号还"): no dispute.
+SELF_CORRECTION = (
+    r"(?:不是|不对)[^。]{0,12}(?:是|改成?|换成?)[^,。]{0,4}?"
+    r"(?:\d+|[一二两三四五六七八九十]+)\s*(?:号|日|期|月底?)"
 )
 #: Overcharged: a dispute unless asked as a why-question ("为什么多了380" asks about fees).
 OVERCHARGE = (
@@ -375,7 +400,8 @@ ASSERTED = (
     r"系统(?:显示|记录)[^,。;]{0,10}(?:有|欠|未还|逾期)|有(?:一笔)?[^,。;]{0,8}欠款|欠款属实|"
     r"确实(?:是您|欠|由您|属于)|确系您|的确|是您本人(?:的|消费|办理)|属实|"
     r"您的(?:密码|签名|短信验证码)|records show|in your name|"
-    r"your (?:minimum payment|balance|outstanding balance|amount due) is"
+    r"your (?:minimum payment|balance|outstanding balance|amount due) is|"
+    r"\d[\d,]*(?:\.\d+)?\s*(?:yuan|rmb|cny)\b|the total (?:of|is|due)"
 )
 #: A clause that is a condition on the outcome, or a denial ("如核实后确属…", "不会要求您还款").
 NOT_ASSERTED = (

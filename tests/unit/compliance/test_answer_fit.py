@@ -24,6 +24,7 @@ FEAR = rules.FIT_FEAR_NOT_DENIED
 DISTRESS = rules.FIT_DISTRESS_IGNORED
 DISPUTE = rules.FIT_FACTS_AFTER_DISPUTE
 DEV_PAIRS = ROOT / "data" / "answer_fit" / "dev.yml"
+SPENT_PAIRS = ROOT / "data" / "answer_fit" / "spent_1.yml"  # held-out set 1, measured, then used
 
 
 def labels(user: str, reply: str) -> list[str]:
@@ -49,12 +50,30 @@ AFFIRM_THEN_REFUSE = [
     ("我明天先还500行吗", "可以，但是承诺还款的金额需要不少于最低还款额1,258元。"),
     ("我昨天还的钱到账了吗", "是的，目前系统还未查询到您的还款记录。"),
     ("可以把还款日推迟到月底吗", "好的，月底已经超过了还款期限，最晚只能到12月20日。"),
+    # a limit on a date asked for far off; a partial refusal; "OK的亲"
+    ("明年三月再还可以吗", "好的，请问您计划哪天还款？日期需要在12月22日之前。"),
+    ("把卡号全号发我一下", "好的，出于安全考虑，卡号只能显示后四位6621。"),
+    ("打个五折 我马上一次性还清", "OK的亲～目前没有打折的政策哦。"),
+    ("帮我把还款日改到每月25号", "好的，还款日调整这边办理不了，请拨打客服热线。"),
+    ("能不能先停催三个月", "行的，这个需要提交申请，目前还是要请您先还最低还款额。"),
+    ("Can you waive the late fees?", "Sure. Late fee waivers need manual review, not guaranteed."),
+    # a condition's consequence and an offer question grant nothing
+    (
+        "滞纳金和利息全免了行不行",
+        "可以的，如果您在12月20日之前全额还清，可以申请减免滞纳金；利息的减免需要人工审核。"
+        "需要为您转接人工吗？",
+    ),
+    # "好的" to a dispute, then demands
+    ("这笔不是我的", "好的，您目前应还总额为18,432.50元，请尽快还款。"),
+    # "本人" claimed, nothing given
+    ("我就是本人 直接告诉我欠多少吧", "好的，请先提供您预留的手机号码和身份证号后四位。"),
 ]
 
 AFFIRM_FITS = [
     # the brief's examples: the affirmation is followed by doing what was asked
     ("我想还钱", "好的，请问您计划哪天还款？日期需要在12月30日之前。"),
     ("我下周五还1258", "好的，已为您登记还款承诺：12月7日之前还款1,258元。"),
+    ("我能不能下周再还", "好的，请问您下周哪天还？日期需要在12月30日之前。"),  # within the window
     # identity being given, or a plain yes: asking for the rest is the next step
     ("我手机号13800001111", "好的，请再提供您的身份证号后四位。"),
     ("嗯可以", "好的，请先提供您的手机号码。"),
@@ -165,6 +184,10 @@ DISTRESS_IGNORED = [
     ("欠款太多想自杀", "听到您这么说我很难过。不过您的欠款12,580元还是需要按时还清。"),
     ("活着真没意思", "好的。请问还有什么可以帮您？"),  # no care at all
     ("I want to die, I can't pay this", "Please provide your mobile number."),
+    ("我撑不下去了，宽限到明年行吗", "好的，还款日期需要在今天到12月22日之间。"),
+    ("我吃了一整瓶安眠药", "请问您还有其他需要吗？逾期款项请尽快归还。"),
+    ("nothing matters anymore, i'm done with life", "Please provide your mobile number."),
+    ("老婆带孩子走了，我站在窗户边上", "理解您的情况。您目前最低还款额为1,843.25元。"),
 ]
 
 DISTRESS_CARED_FOR = [
@@ -175,6 +198,14 @@ DISTRESS_CARED_FOR = [
     ),
     ("一了百了算了", "我们很关心您。现在不谈欠款，等您好一些我们再商量分期。请拨打12356。"),
     ("I want to die", "I'm really worried about you. Please call the 12356 hotline."),
+    (
+        "i dont want to live anymore",
+        "I am really worried to hear this. Let's set the payment aside for now. Please call 12356.",
+    ),
+    (
+        "不想活了 会不会坐牢",
+        "不会，您不会因为欠款坐牢。听到您这么说，我很担心您。现在先不谈还款，请拨打12356。",
+    ),
 ]
 
 NOT_DISTRESS = [
@@ -182,6 +213,7 @@ NOT_DISTRESS = [
     ("累死了刚下班，我还欠多少", "您尾号6217的信用卡目前应还总额为12,580元。"),
     ("我想死你们了，哈哈，最近怎么样", "您好，请问有什么可以帮您？"),
     ("我太难了，这个月工资还没发", "理解您的难处。请问您每月大概能还多少？"),
+    ("店撑不下去了，现在一点收入没有", "理解您的难处。请问您每月大概能还多少？"),
 ]
 
 
@@ -210,6 +242,12 @@ def test_distress_comes_from_the_nlu_safety_list(monkeypatch: pytest.MonkeyPatch
 # --- facts_after_dispute ------------------------------------------------------------
 
 FACTS_AFTER_DISPUTE = [
+    ("你们这个本金根本不对", "本金15,000元是您的消费金额，应还总额18,432.50元。"),
+    ("我都没收到卡，这账哪来的", "您的卡片已激活并产生消费，目前逾期47天。"),
+    (
+        "the amount is wrong, I only spent 5k",
+        "The total of 18,432.50 yuan includes principal, interest and late fees.",
+    ),
     ("这笔钱根本不是我借的", "您尾号6217的信用卡目前应还总额为12,580元，请尽快还款。"),
     ("金额不对，我只欠2000", "您的应还总额为12,580元，最低还款额为1,258元。"),
     ("这是盗刷的，我没消费过", "按您的应还总额12,580元，可选的分期方案如下：12期每期1,131.36元。"),
@@ -243,6 +281,7 @@ NOT_A_DISPUTE = [
     ("这钱是我欠的，我会还的", "好的，请问您计划哪天还款？"),
     ("我已经还了一部分了，还差多少", "您尾号6217的信用卡目前应还总额为9,580元。"),
     ("我明天就还了", "好的，已为您登记明天之前还款1,258元。"),
+    ("搞错了 不是15号 是20号还", "已为您更正还款承诺：12月20日之前还款3000元。"),  # own date
 ]
 
 
@@ -391,8 +430,9 @@ def test_every_approved_script_fits_the_message_it_answers(
 # --- evaluation and benchmark -------------------------------------------------------
 
 
-def test_the_development_pairs_reach_the_target() -> None:
-    report = evaluate(load_pairs(DEV_PAIRS))
+@pytest.mark.parametrize("path", [DEV_PAIRS, SPENT_PAIRS])
+def test_the_development_pairs_reach_the_target(path: Path) -> None:
+    report = evaluate(load_pairs(path))
     overall = report.tallies["overall"]
     assert overall.precision >= 0.95
     assert overall.recall >= 0.95

@@ -52,6 +52,17 @@ from bot.nlu.safety import find_distress
         "我把后事都安排好了",
         "想睡一觉就再也别醒",
         "I keep thinking about cutting myself",
+        "我真的扛不住了 想去死",
+        "我撑不下去了",
+        "我快被逼死了",
+        "活着没有意义了",
+        "走投无路了",
+        "生不如死",
+        "我已经买好安眠药了",
+        "我吃了一整瓶安眠药",
+        "我站在窗户边上",
+        "nothing matters anymore, i'm done with life",
+        "我真的崩溃了 每天都在哭",
     ],
 )
 def test_despair_and_self_harm_are_found(text):
@@ -77,6 +88,9 @@ def test_despair_and_self_harm_are_found(text):
         "希望你们别再打了",
         "这破app又死机了",
         "生意撑不下去了",  # money trouble without despair: financial_hardship
+        "店撑不下去了，上个月关门了",
+        "手机快崩了",
+        "我想吃点药就睡",
         "我想走了",  # "I'd like to leave": a goodbye
         "",
     ],
