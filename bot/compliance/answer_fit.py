@@ -301,20 +301,27 @@ def _fear_question(user: str) -> _Fear | None:
 def _told(sentence: str) -> bool:
     """Whether the sentence asks if others will be told, called or visited, or exposed.
 
-    A contact verb must follow a modal ("会告诉", "别告诉", "will you tell"), with the person
-    after the modal ("会不会打给我爸") or just before it ("我爸妈会知道").
+    A contact verb must follow a modal ("会告诉", "别告诉", "will you tell") or a fear word
+    ("我怕你们找我老婆"), with the person after it ("会不会打给我爸"), before it ("我爸妈会
+    知道"), or named earlier and referred to by a pronoun ("我老公…别让他知道").
     """
-    for modal in rx(cues.FEAR_MODAL).finditer(sentence):
+    named = rx(cues.THIRD_PARTY).search(sentence) is not None
+    for modal in rx(cues.FEAR_MODAL + "|" + cues.FEAR_WORD).finditer(sentence):
         after = sentence[modal.end() : modal.end() + 40]
-        if sentence[max(0, modal.start() - 1) : modal.start()] in ("我", "俺") and not (
-            after.startswith("被")
+        feared = rx(cues.FEAR_WORD).fullmatch(modal.group()) is not None
+        if (
+            not feared
+            and sentence[max(0, modal.start() - 1) : modal.start()] in ("我", "俺")
+            and not after.startswith("被")
         ):
             continue  # the borrower acts ("我要去我老家"), nobody is told
-        before = sentence[max(0, modal.start() - 8) : modal.start()]
+        before = sentence[max(0, modal.start() - 20) : modal.start()]
         if rx(cues.HOME_VISIT).search(after) or rx(cues.EXPOSURE).search(after):
             return True
         if rx(cues.CONTACT).search(after) and (
-            rx(cues.THIRD_PARTY).search(after) or rx(cues.THIRD_PARTY).search(before)
+            rx(cues.THIRD_PARTY).search(after)
+            or rx(cues.THIRD_PARTY).search(before)
+            or (named and rx(cues.PRONOUN).search(after))
         ):
             return True
     return False

@@ -116,6 +116,7 @@ _WEEKDAY = r"(?:一(?!定|准(?!时))|[二三四五六日天1-7])"
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _WEEKDAYS.update({str(i + 1): i for i in range(7)})
 
+_CHINESE_WEEKDAY = re.compile(rf"(?P<prefix>下下|下|上|这|本)?{_WEEK}(?P<wd>{_WEEKDAY})")
 Resolver = Callable[[re.Match[str], dt.date], "dt.date | None"]
 
 _CLAUSE_BREAK = re.compile(r"[,，。.!！?？;；\n]")
@@ -251,6 +252,29 @@ def _weekday_past(found: re.Match[str], today: dt.date) -> dt.date:
     monday = today - dt.timedelta(days=today.weekday())
     target = monday + dt.timedelta(days=_WEEKDAYS[found["wd"]])
     return target if target <= today else target - dt.timedelta(weeks=1)
+
+
+_PINYIN_WEEKDAYS = {"yi": "一", "er": "二", "san": "三", "si": "四", "wu": "五", "liu": "六"}
+_PINYIN_WEEKDAYS.update({"ri": "日", "tian": "天"})
+_PINYIN_PREFIXES = {"xiaxia": "下下", "xia": "下", "shang": "上", "zhe": "这", "ben": "本"}
+
+
+def _chinese_weekday(found: re.Match[str]) -> re.Match[str]:
+    """The Chinese form of a pinyin weekday ("xia zhou wu" -> "下周五"), matched."""
+    prefix = re.sub(r"\s+", "", (found["prefix"] or "").lower())
+    day = re.sub(r"\s+", "", found["wd"].lower())
+    text = f"{_PINYIN_PREFIXES.get(prefix, '')}周{_PINYIN_WEEKDAYS[day]}"
+    match = _CHINESE_WEEKDAY.fullmatch(text)
+    assert match is not None  # built from the tables above
+    return match
+
+
+def _pinyin_weekday(found: re.Match[str], today: dt.date) -> dt.date:
+    return _weekday(_chinese_weekday(found), today)
+
+
+def _pinyin_weekday_past(found: re.Match[str], today: dt.date) -> dt.date:
+    return _weekday_past(_chinese_weekday(found), today)
 
 
 def _weekend_past(found: re.Match[str], today: dt.date) -> dt.date:
@@ -437,6 +461,14 @@ _RULES: list[_Rule] = [
         _weekday_past,
     ),
     _rule(r"(?:(?P<prefix>下个?)|这个?|本)?周末", _weekend, _weekend_past),
+    _rule(
+        _pinyin(
+            r"(?:(?P<prefix>xia xia|xia|shang|zhe|ben) (?:ge )?)?(?:zhou|xing qi|li bai) "
+            r"(?P<wd>yi|er|san|si|wu|liu|ri|tian)"
+        ),
+        _pinyin_weekday,
+        _pinyin_weekday_past,
+    ),
     _rule(
         rf"{_NOT_NUMERAL_BEFORE}(?<![\d{_CN}]月)(?P<d>{_DAY})[号日](?![\d线楼床门号])",
         _day_of_month,

@@ -39,7 +39,8 @@ attached, e.g. "张伟 1234", "应该是1234", "13700003333，9012") are read as
 * else, the message has no money or repayment word (还 付 交 缴 转 存 有 剩 欠 拿 凑 借 花 笔 钱
   元 块 万 千 百 每 月 最多 最少 先 只能 多少 金额 账 费 息 出 手上 手头 手里 挤 给 够 能,
   打 right before digits ("打3000过去"), 多/余 right after digits ("3000多"), ¥ $ rmb yuan
-  pay give offer afford owe send transfer): both ``id_last4`` and ``amount``;
+  pay give offer afford owe send transfer, pinyin huan kuai qian zhuan gei): both ``id_last4``
+  and ``amount``;
 * else (``"下周还2000"``): ``amount`` only.
 """
 
@@ -73,6 +74,7 @@ _AMOUNT_CONTEXT = re.compile(
     r"还|付|交|缴|转|存|有|剩|欠|拿|凑|借|花|笔|钱|元|块|万|千|百|每|月|最多|最少|先|只能|多少|金额"
     r"|账|费|息|出|手上|手头|手里|挤|给|够|能|打(?=\s*\d)|(?<=\d)[多余]"
     r"|[¥￥$]|(?i:rmb|yuan|pay|give|offer|afford|owe|send|transfer)"
+    r"|(?<![A-Za-z])(?i:huan|kuai|qian|zhuan|gei)(?![A-Za-z])"  # pinyin: 还 块 钱 转 给
 )
 _MONEY_BEFORE = re.compile(
     r"(?:[还付交缴转存打给凑拿借欠][了过]?|只能|最多|最少|每个?月|一共|总共|先)\s*$"

@@ -24,7 +24,8 @@ FEAR = rules.FIT_FEAR_NOT_DENIED
 DISTRESS = rules.FIT_DISTRESS_IGNORED
 DISPUTE = rules.FIT_FACTS_AFTER_DISPUTE
 DEV_PAIRS = ROOT / "data" / "answer_fit" / "dev.yml"
-SPENT_PAIRS = ROOT / "data" / "answer_fit" / "spent_1.yml"  # held-out set 1, measured, then used
+# the held-out sets measured once, then developed on
+SPENT_PAIRS = [ROOT / "data" / "answer_fit" / f"spent_{n}.yml" for n in (1, 2)]
 
 
 def labels(user: str, reply: str) -> list[str]:
@@ -65,6 +66,10 @@ AFFIRM_THEN_REFUSE = [
     ),
     # "好的" to a dispute, then demands
     ("这笔不是我的", "好的，您目前应还总额为18,432.50元，请尽快还款。"),
+    # dialect and hedged openers, Cantonese refusals
+    ("中不中？俺下礼拜五还两千", "中，不过登记还款承诺得先核实身份。"),
+    ("得唔得下个月先还五百？", "得，不过五百低过最低还款额1248.05元，咁样办唔到。"),
+    ("给我打个八折", "可以考虑的，不过打折我们这边做不到。"),
     # "本人" claimed, nothing given
     ("我就是本人 直接告诉我欠多少吧", "好的，请先提供您预留的手机号码和身份证号后四位。"),
 ]
@@ -109,6 +114,13 @@ def test_an_affirmation_that_does_what_was_asked_fits(user: str, reply: str) -> 
 # --- fear_not_denied ----------------------------------------------------------------
 
 FEAR_NOT_DENIED = [
+    # a fear word instead of a modal; a pronoun for a person named earlier; more people and places
+    ("我怕你们找我老婆，你们会吗", "我们理解您的担心。您可以先还最低还款额。"),
+    ("我老公脾气不好，千万别让他知道，你们不会联系他吧", "我们会尽量注意。请问您今天能先还一部分吗？"),
+    ("俺爹娘要是知道了咋整，你们会跟他们说不", "您先别着急，咱们先看看您每个月能还多少。"),
+    ("会不会告诉我们HR，我还在试用期", "这个要看情况。"),
+    ("搞唔好会唔会有差佬嚟拉我啊", "请您尽快通过手机银行App还款。"),
+    ("会不会在我们小区业主群里发我名字", "逾期信息会依法报送征信系统。"),
     ("不还钱会坐牢吗", "可以的。在告知账户信息之前，需要先核实您的身份。"),  # issue 12
     ("我会不会被抓啊", "逾期会影响您的征信记录，建议尽快还款。"),
     ("你们会通知我单位吗", "这个要看您的还款情况，请尽快处理。"),
@@ -188,6 +200,10 @@ DISTRESS_IGNORED = [
     ("我吃了一整瓶安眠药", "请问您还有其他需要吗？逾期款项请尽快归还。"),
     ("nothing matters anymore, i'm done with life", "Please provide your mobile number."),
     ("老婆带孩子走了，我站在窗户边上", "理解您的情况。您目前最低还款额为1,843.25元。"),
+    ("I can't go on anymore", "You can repay through the app or the official hotline."),
+    ("唔想再活落去", "请问你几时可以还款？"),
+    ("老子不活了", "请您文明沟通。您目前应还12480.50元。"),
+    ("我活着就是拖累家里人", "您可以先还一部分，减少对家人的影响。"),
 ]
 
 DISTRESS_CARED_FOR = [
@@ -202,6 +218,8 @@ DISTRESS_CARED_FOR = [
         "i dont want to live anymore",
         "I am really worried to hear this. Let's set the payment aside for now. Please call 12356.",
     ),
+    ("遗书我都写好了", "我非常担心您。请拨打12356。欠款的事先放下，我们会尽快联系您。"),
+    ("唔想再活落去", "我好担心你。还款嘅事可以慢慢倾，而家唔讲钱。请拨打12356。"),
     (
         "不想活了 会不会坐牢",
         "不会，您不会因为欠款坐牢。听到您这么说，我很担心您。现在先不谈还款，请拨打12356。",
@@ -242,6 +260,13 @@ def test_distress_comes_from_the_nlu_safety_list(monkeypatch: pytest.MonkeyPatch
 # --- facts_after_dispute ------------------------------------------------------------
 
 FACTS_AFTER_DISPUTE = [
+    ("我被骗了，是诈骗团伙用我名义办的", "理解您的情况，但欠款仍需还清，最低还款额1248.05元。"),
+    ("俺啥时候借过钱？胡扯", "系统记录您欠款12480.50元，逾期47天。"),
+    ("这个钱是我表弟偷用我手机借的", "逾期会影响您的征信记录，请尽快还清12480.50元。"),
+    (
+        "这不是我的账，身份被盗用了",
+        "已记录您的异议。不过在核实结果出来之前，您仍需在1月9日前还最低还款额1248.05元。",
+    ),
     ("你们这个本金根本不对", "本金15,000元是您的消费金额，应还总额18,432.50元。"),
     ("我都没收到卡，这账哪来的", "您的卡片已激活并产生消费，目前逾期47天。"),
     (
@@ -430,7 +455,7 @@ def test_every_approved_script_fits_the_message_it_answers(
 # --- evaluation and benchmark -------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [DEV_PAIRS, SPENT_PAIRS])
+@pytest.mark.parametrize("path", [DEV_PAIRS, *SPENT_PAIRS])
 def test_the_development_pairs_reach_the_target(path: Path) -> None:
     report = evaluate(load_pairs(path))
     overall = report.tallies["overall"]

@@ -63,6 +63,11 @@ from bot.nlu.safety import find_distress
         "我站在窗户边上",
         "nothing matters anymore, i'm done with life",
         "我真的崩溃了 每天都在哭",
+        "老子不活了",
+        "唔想再活落去",
+        "我活着就是拖累家里人",
+        "觉得自己就是个废物，消失了大家都轻松",
+        "I feel hopeless, there's no point in anything",
     ],
 )
 def test_despair_and_self_harm_are_found(text):
