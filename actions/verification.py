@@ -14,6 +14,7 @@ from actions.base import run_handler, turn_from_tracker
 from bot.db.verification import normalize_mobile
 from bot.dialogue import handlers
 from bot.dialogue.turn import IDENTITY_RETRY, LOCKED, VERIFICATION, VERIFIED, Outcome
+from bot.nlu.identifiers import find_phone_tails
 
 MOBILE = re.compile(r"1[3-9]\d{9}")
 ID_LAST4 = re.compile(r"\d{3}[\dX]")
@@ -98,12 +99,28 @@ class AskSlotAction(Action, ABC):
 
 
 class ActionAskMobile(AskSlotAction):
-    """Ask for the mobile number (and the ID last four in the same breath)."""
+    """Ask for the mobile number (and the ID last four in the same breath).
+
+    A masked or partial number ("138****1111", "尾号1111") cannot be checked: the borrower is
+    told that the full number is needed rather than asked the same question again.
+    """
 
     def name(self) -> str:  # noqa: D102
         return "action_ask_mobile"
 
     script_id = "verification.ask_both"
+    masked_script_id = "verification.full_mobile"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        """Ask for the full number after a masked one, else as usual."""
+        text = str((tracker.latest_message or {}).get("text") or "")
+        if not find_phone_tails(text):
+            return await super().run(dispatcher, tracker, domain)
+
+        def ask_full(turn, ctx) -> Outcome:
+            return Outcome().say(self.masked_script_id)
+
+        return await run_handler(ask_full, dispatcher, tracker)
 
 
 class ActionAskIdLast4(AskSlotAction):

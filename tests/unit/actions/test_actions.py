@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ACTIONS
 from actions.session import ActionSessionStart
-from actions.verification import ActionAskIdLast4, ValidateVerificationForm
+from actions.verification import ActionAskIdLast4, ActionAskMobile, ValidateVerificationForm
 from bot import settings
 from bot.db.demo import seed_demo
 from bot.db.migrate import upgrade_head
@@ -105,6 +105,18 @@ def test_after_a_mismatch_the_id_is_asked_again_without_an_affirmation(database)
     assert not messages[0]["text"].startswith(("好的", "可以的"))
     messages, _ = run(ActionAskIdLast4(), tracker("provide_identity", "13800001111"))
     assert messages[0]["script_id"] == "verification.ask_id_last4"
+
+
+@pytest.mark.parametrize("text", ["我手机138****1111", "尾号1111的那个手机", "手机是138 xxxx 1111"])
+def test_a_masked_mobile_gets_a_request_for_the_full_number(database, text):
+    messages, _ = run(ActionAskMobile(), tracker("provide_identity", text))
+    assert messages[0]["script_id"] == "verification.full_mobile"
+    assert "完整" in messages[0]["text"]
+
+
+def test_without_a_masked_mobile_both_are_asked_for(database):
+    messages, _ = run(ActionAskMobile(), tracker("ask_balance", "我还欠多少"))
+    assert messages[0]["script_id"] == "verification.ask_both"
 
 
 def test_identity_with_a_request_remembers_the_request_for_after_verification(database):

@@ -116,7 +116,10 @@ def test_an_affirmation_that_does_what_was_asked_fits(user: str, reply: str) -> 
 FEAR_NOT_DENIED = [
     # a fear word instead of a modal; a pronoun for a person named earlier; more people and places
     ("我怕你们找我老婆，你们会吗", "我们理解您的担心。您可以先还最低还款额。"),
-    ("我老公脾气不好，千万别让他知道，你们不会联系他吧", "我们会尽量注意。请问您今天能先还一部分吗？"),
+    (
+        "我老公脾气不好，千万别让他知道，你们不会联系他吧",
+        "我们会尽量注意。请问您今天能先还一部分吗？",
+    ),
     ("俺爹娘要是知道了咋整，你们会跟他们说不", "您先别着急，咱们先看看您每个月能还多少。"),
     ("会不会告诉我们HR，我还在试用期", "这个要看情况。"),
     ("搞唔好会唔会有差佬嚟拉我啊", "请您尽快通过手机银行App还款。"),
@@ -412,6 +415,7 @@ MESSAGE_FOR = {
     "verification_form.id_last4": "13800001111",
     "verification_form.id_last4_after_mismatch": "身份证后四位是1234",
     "verification_form.mobile": "我想查一下账单",
+    "verification_form.mobile_masked": "我手机138****1111",
     "verification_locked": "身份证后四位1234",
     "verification_mismatch": "身份证后四位1234",
     "verified": "身份证后四位1234",
