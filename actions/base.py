@@ -31,7 +31,14 @@ def turn_from_tracker(tracker: Tracker) -> Turn:
         now=local_now(runtime.policy().time_zone),
         recent_fallbacks=recent_fallbacks(tracker.events),
         client=_client(latest),
+        intent_confidence=_confidence(latest),
     )
+
+
+def _confidence(latest: dict[str, Any]) -> float:
+    """The NLU's confidence in the message's intent (0 when it gave none)."""
+    value = (latest.get("intent") or {}).get("confidence")
+    return float(value) if isinstance(value, (int, float)) else 0.0
 
 
 def _client(latest: dict[str, Any]) -> str | None:

@@ -15,6 +15,8 @@ AFFIRM: Final = "affirm"
 PROVIDE_IDENTITY: Final = "provide_identity"
 FINANCIAL_HARDSHIP: Final = "financial_hardship"
 EXPRESS_DISTRESS: Final = "express_distress"
+DISPUTE_DEBT: Final = "dispute_debt"
+WRONG_PERSON: Final = "wrong_person"
 OUT_OF_SCOPE: Final = "out_of_scope"
 #: Produced by Rasa's FallbackClassifier for a low-confidence parse; no message is labelled so.
 NLU_FALLBACK: Final = "nlu_fallback"

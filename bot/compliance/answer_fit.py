@@ -49,6 +49,7 @@ from bot.compliance import fit_cues as cues
 from bot.compliance.context import GuardContext
 from bot.compliance.fit_cues import rx
 from bot.compliance.text import normalize
+from bot.intent_names import DISPUTE_DEBT, EXPRESS_DISTRESS, WRONG_PERSON
 from bot.nlu.safety import find_distress
 
 Span = tuple[int, int]
@@ -132,27 +133,56 @@ def check_reply(user_text: str, reply_text: str, context: GuardContext | None = 
         user_text: The borrower's message. Non-text input is read as its ``str()``
             (``None`` as empty), like ``check()``.
         reply_text: The reply as it would be sent (all its messages, joined).
-        context: The guard's context, accepted so a caller passes the same context to
-            ``check()`` and ``check_reply()``; no answer-fit rule reads it yet.
+        context: The guard's context (the same one ``check()`` gets). Only its
+            ``borrower_intent`` (with its confidence) is read: the NLU's ``express_distress``
+            counts as distress, ``dispute_debt`` and ``wrong_person`` as a dispute, in whatever
+            words, when the NLU is at least ``MIN_INTENT_CONFIDENCE`` sure.
 
     Returns:
         The verdict; ``verdict.ok`` is True when nothing was found. An empty reply or
         message fits.
     """
-    del context  # reserved, see the docstring
     user_text = _as_text(user_text)
     reply_text = _as_text(reply_text)
     if not user_text.strip() or not reply_text.strip():
         return FitVerdict(user_text, reply_text, [])
     user = normalize(user_text).text.strip()
     reply = normalize(reply_text)
+    intent = None
+    if context is not None and context.borrower_intent_confidence >= MIN_INTENT_CONFIDENCE:
+        intent = context.borrower_intent
+    said = _Said(user_text, user, intent)
     misfits = []
     for label, decide in _DECIDERS:
-        span = decide(user_text, user, reply.text)
+        span = decide(said, reply.text)
         if span is not None:
             start, end = reply.span(*span)
             misfits.append(Misfit(label, rules.FIT_MESSAGE[label], start, end))
     return FitVerdict(user_text, reply_text, misfits)
+
+
+@dataclass(frozen=True)
+class _Said:
+    """The borrower's message as typed, normalised, and as the NLU read it."""
+
+    raw: str
+    text: str
+    intent: str | None = None
+
+    @property
+    def distressed(self) -> bool:
+        if self.intent == EXPRESS_DISTRESS:
+            return True
+        return find_distress(self.raw) is not None or find_distress(self.text) is not None
+
+    @property
+    def disputes(self) -> bool:
+        return self.intent in _DISPUTE_INTENTS or _disputes(self.text)
+
+
+_DISPUTE_INTENTS = frozenset({DISPUTE_DEBT, WRONG_PERSON})
+#: Below this the NLU's intent is not used ("忙死了 下午再说" reads as distress at 0.45).
+MIN_INTENT_CONFIDENCE = 0.6
 
 
 def _as_text(value: object) -> str:
@@ -191,7 +221,8 @@ def _sentences(text: str) -> list[Span]:
 # --- affirm_then_refuse ---------------------------------------------------------------
 
 
-def _affirm_then_refuse(raw_user: str, user: str, reply: str) -> Span | None:
+def _affirm_then_refuse(said: _Said, reply: str) -> Span | None:
+    user = said.text
     opener = rx(cues.AFFIRM_OPENER).match(reply)
     if opener is None or opener.end() == 0 or opener.end() >= len(reply):
         return None
@@ -202,12 +233,14 @@ def _affirm_then_refuse(raw_user: str, user: str, reply: str) -> Span | None:
     identity = rx(cues.USER_IDENTITY).search(user) is not None
     waiting = rx(cues.USER_WAIT).search(user) is not None
     asks_far = rx(cues.USER_ASKS).search(user) and rx(cues.USER_FAR).search(user)
-    disputed = _disputes(user)
+    disputed = said.disputes
     for index, (start, end) in enumerate(clauses):
         clause = reply[start:end]
         if asks_far and rx(cues.LIMIT).search(clause):
             return 0, end  # "明年再还可以吗" -> "好的，日期需要在12月22日之前"
-        if disputed and (rx(cues.PRESS).search(clause) or rx(cues.ASSERTED).search(clause)):
+        if disputed and (
+            rx(cues.PRESS).search(clause) or rx(cues.ASSERTED).search(clause) or facts.find(clause)
+        ):
             return 0, end  # "不是我的" -> "好的，请尽快还款"
         if rx(cues.VERIFY_REQUEST).search(clause) and not rx(cues.VERIFY_DONE).search(clause):
             if identity:
@@ -261,8 +294,8 @@ def _refusal(clause: str, declined: bool) -> bool:
 # --- fear_not_denied ------------------------------------------------------------------
 
 
-def _fear_not_denied(raw_user: str, user: str, reply: str) -> Span | None:
-    fear = _fear_question(user)
+def _fear_not_denied(said: _Said, reply: str) -> Span | None:
+    fear = _fear_question(said.text)
     if fear is None:
         return None
     softener = rx(cues.SOFTENER).match(reply)
@@ -330,8 +363,8 @@ def _told(sentence: str) -> bool:
 # --- distress_ignored -----------------------------------------------------------------
 
 
-def _distress_ignored(raw_user: str, user: str, reply: str) -> Span | None:
-    if find_distress(raw_user) is None and find_distress(user) is None:
+def _distress_ignored(said: _Said, reply: str) -> Span | None:
+    if not said.distressed:
         return None
     for start, end in _clauses(reply):
         clause = reply[start:end]
@@ -349,8 +382,8 @@ def _distress_ignored(raw_user: str, user: str, reply: str) -> Span | None:
 # --- facts_after_dispute --------------------------------------------------------------
 
 
-def _facts_after_dispute(raw_user: str, user: str, reply: str) -> Span | None:
-    if not _disputes(user):
+def _facts_after_dispute(said: _Said, reply: str) -> Span | None:
+    if not said.disputes:
         return None
     recorded = rx(cues.RECORD).search(reply) is not None
     for start, end in _clauses(reply):
@@ -383,7 +416,7 @@ def _disputes(user: str) -> bool:
     return bool(rx(cues.PAID).search(user)) and not rx(cues.PARTIAL).search(user)
 
 
-_DECIDERS: tuple[tuple[str, Callable[[str, str, str], Span | None]], ...] = (
+_DECIDERS: tuple[tuple[str, Callable[[_Said, str], Span | None]], ...] = (
     (rules.FIT_AFFIRM_THEN_REFUSE, _affirm_then_refuse),
     (rules.FIT_FEAR_NOT_DENIED, _fear_not_denied),
     (rules.FIT_DISTRESS_IGNORED, _distress_ignored),

@@ -12,7 +12,9 @@ Reads labelled (message, reply) pairs::
 
 runs ``check_reply`` on each, and prints precision and recall per misfit label and overall
 (micro-averaged over the misfit labels: every (pair, label) decision counts once), plus the
-share of ``[ok]`` pairs flagged. Exits 1 when overall precision or recall is under
+share of ``[ok]`` pairs flagged. With ``--model`` it first parses each message with the trained
+Rasa model and passes the intent, as the runtime does (``GuardContext.borrower_intent``).
+Exits 1 when overall precision or recall is under
 ``--floor`` (default 0.9, the target on held-out pairs), 2 when the file is malformed.
 """
 
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ import yaml
 
 from bot.compliance import rules
 from bot.compliance.answer_fit import check_reply
+from bot.compliance.context import GuardContext
 
 DEFAULT_FLOOR = 0.9
 OVERALL = "overall"
@@ -114,12 +117,22 @@ def load_pairs(path: Path) -> list[Pair]:
         return parse_pairs(yaml.safe_load(handle), path.name)
 
 
-def evaluate(pairs: Iterable[Pair]) -> Report:
-    """Run ``check_reply`` on every pair and tally its decisions."""
+def evaluate(
+    pairs: Iterable[Pair], intents: Mapping[str, tuple[str, float]] | None = None
+) -> Report:
+    """Run ``check_reply`` on every pair and tally its decisions.
+
+    Args:
+        pairs: The labelled pairs.
+        intents: The NLU's intent for each borrower message (as the runtime passes it in
+            ``GuardContext.borrower_intent``); None checks the words alone.
+    """
     tallies = {label: Tally() for label in (*rules.FIT_LABELS, OVERALL)}
     report = Report(tallies)
     for pair in pairs:
-        found = set(check_reply(pair.user, pair.reply).labels)
+        intent, confidence = (intents or {}).get(pair.user, (None, 1.0))
+        context = GuardContext(borrower_intent=intent, borrower_intent_confidence=confidence)
+        found = set(check_reply(pair.user, pair.reply, context).labels)
         if not pair.labels:
             report.ok_pairs += 1
             report.ok_flagged += bool(found)
@@ -151,6 +164,24 @@ def format_report(report: Report, verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
+def parse_intents(model: Path, texts: Iterable[str]) -> dict[str, tuple[str, float]]:
+    """The intent and confidence a trained Rasa model gives each text (loads the model)."""
+    import asyncio
+
+    from rasa.core.agent import Agent  # heavy: import on use
+
+    async def parse_all() -> dict[str, tuple[str, float]]:
+        agent = Agent.load(str(model))
+        found = {}
+        for text in dict.fromkeys(texts):
+            parsed = await agent.parse_message(text)
+            intent = parsed["intent"]
+            found[text] = (str(intent["name"]), float(intent.get("confidence") or 0.0))
+        return found
+
+    return asyncio.run(parse_all())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Evaluate a pairs file; 1 under the floor, 2 on a malformed file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -159,18 +190,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--floor", type=float, default=DEFAULT_FLOOR, help="minimum overall precision and recall"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="list every error")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        help="trained Rasa model: pass its intent for each message, as the runtime does",
+    )
     args = parser.parse_args(argv)
     try:
         pairs = load_pairs(args.data)
     except (OSError, yaml.YAMLError, PairsError) as error:
         print(f"cannot read {args.data}: {error}", file=sys.stderr)
         return 2
-    report = evaluate(pairs)
+    intents = parse_intents(args.model, (p.user for p in pairs)) if args.model else None
+    report = evaluate(pairs, intents)
     print(format_report(report, args.verbose))
     overall = report.tallies[OVERALL]
     passed = overall.precision >= args.floor and overall.recall >= args.floor
     print(
-        f"\n{len(pairs)} pairs; overall precision {overall.precision:.3f}, recall "
+        f"\n{len(pairs)} pairs{' with the NLU intents' if intents else ''}; "
+        f"overall precision {overall.precision:.3f}, recall "
         f"{overall.recall:.3f} (floor {args.floor}): " + ("PASS" if passed else "FAIL")
     )
     return 0 if passed else 1

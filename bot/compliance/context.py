@@ -41,6 +41,11 @@ class GuardContext:
         general_facts: True for a text that states general facts about debts (a script
             marked ``facts: general``): while unverified, right-party then flags amounts,
             card digits and the borrower's name, not the words of debt ("逾期会上报征信").
+        borrower_intent: The NLU's intent for the borrower's message the text answers, when
+            known; only the answer-fit check reads it (a borrower the NLU reads as in
+            distress, or as disputing the debt, is treated so even in words its phrase lists
+            lack).
+        borrower_intent_confidence: The NLU's confidence in ``borrower_intent``.
     """
 
     verified: bool | None = None
@@ -52,6 +57,8 @@ class GuardContext:
     borrower_name: str | None = None
     borrower_initiated: bool = False
     general_facts: bool = False
+    borrower_intent: str | None = None
+    borrower_intent_confidence: float = 1.0
 
     def quiet_window(self) -> tuple[time, time]:
         """Return the (start, end) no-contact window in force for this context."""

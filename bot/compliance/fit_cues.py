@@ -39,8 +39,8 @@ AFFIRM_OPENER = (
     r"无问题)"
     r"(?!的话|话)" + _PARTICLES + r"|"
     r"(?:可以|好|行|当然|对|是|嗯|成|中|得|啱)" + _PARTICLES + r"(?=[,.!。~\s]|$)|"
-    r"(?:ok(?:ay)?|sure|of course|certainly|absolutely|no problem|yes|yeah|yep)(?:\b|(?=[的哦呢啦哈呀]))"
-    + _PARTICLES + r")"
+    r"(?:ok(?:ay)?|sure|of course|certainly|absolutely|no problem|yes|yeah|yep)"
+    r"(?:\b|(?=[的哦呢啦哈呀]))" + _PARTICLES + r")"
     r"[,.!。~\s]*"
 )
 
@@ -77,7 +77,8 @@ CORRECTION = (
     r"并没有|并未|系统(?:显示|记录|查询)?[^,。;]{0,12}(?:仍|还有|尚|未|没|依然|不)|记录显示|"
     r"根据[^,。;]{0,6}记录|确实是您|确系您|(?:就)?是您本人|属实|"
     r"超(?:过|出)了?[^,。;]{0,4}期限|超出|不少于|不低于|不得低于|至少要|不够|不足|低于|少于|低过|"
-    r"\bactually\b|\bin fact\b|records show|that'?s not|\bincorrect\b|not correct"
+    r"\bactually\b|\bin fact\b|records show|that'?s not|\bincorrect\b|not correct|"
+    r"准确(?:地)?(?:来)?说|(?:系统|记录)(?:显示|查询)"
 )
 
 #: "Not now, first ...": conditions that put the request off.
@@ -109,9 +110,7 @@ LIMIT = (
     r"(?:最晚|最迟|最多|最长)[^,。;]{0,6}(?:到|为|是)|must be (?:before|within|between)"
 )
 #: The borrower asks for a time far off ("明年三月再还可以吗", "宽限到下个月底行吗").
-USER_FAR = (
-    r"明年|年后|过年|下个?月|[两三四五六几]个月|半年|next (?:month|year)|\bmonths\b"
-)
+USER_FAR = r"明年|年后|过年|下个?月|[两三四五六几]个月|半年|next (?:month|year)|\bmonths\b"
 #: The borrower asks for permission ("…可以吗", "…行不行", "can you …").
 USER_ASKS = (
     r"可以吗|可以么|行吗|行么|行不行|可不可以|能不能|能否|好不好|成不成|中不中|得唔得|"
@@ -166,7 +165,7 @@ ARREST = (
     r"坐牢|坐劳|坐监|zuo ?lao|bei zhua|判刑|蹲(?:监狱|监|号子|大牢|局子)|监狱|牢房|大牢|局子|"
     r"(?:会|要|被|得)(?:被)?(?:抓)?进去|"
     r"被抓|抓(?:我|人|走|起来|去)|来抓|案底|关起来|带走|看守所|班房|牢饭|拘留|拘役|逮捕|刑拘|"
-    r"报警|警察|公安|派出所|犯罪|犯法|违法|差佬|条子|警车|(?:来|嚟)拉(?:我|人)|"
+    r"报警|警察|公安|派出所|犯罪|犯法|违法|差佬|差人|条子|警车|(?:来|嚟)?拉(?:我|人)(?:走|去)?(?=[啊吗呀?]|$)|"
     r"刑事|(?:算|构成|属于|涉嫌|当成|定性为|判)(?:是)?诈骗|诈骗罪|恶意透支|立案|\bjail|prison|"
     r"arrest|police|\bcops?\b|\bcrime|criminal"
 )
@@ -181,6 +180,7 @@ THIRD_PARTY = (
     r"家人|家里|家属|屋企|父母|爸|妈|老婆|老公|媳妇|爱人|对象|男朋友|女朋友|孩子|子女|儿子|女儿|"
     r"亲戚|亲人|亲友|朋友|同事|同学|单位|jia ?ren|dan ?wei|公司|领导|老板|上司|人事|通讯录|"
     r"爹|娘|公婆|公公|婆婆|岳父|岳母|丈母娘|老丈人|哥哥|姐姐|弟弟|妹妹|家长|房东|(?<![a-z])hr(?![a-z])|"
+    r"(?:我|俺)(?:姐|哥|弟|妹|叔|婶|舅|姨|姑)|老细|大喇叭|广播|sister|brother|"
     r"联系人|邻居|村里|学校|"
     r"\bfamily|parents?\b|\bwife|husband|\bkids\b|children|employer|\bboss|colleagues?|"
     r"co-?workers?|contacts|friends|neighbou?rs|workplace|\boffice|(?:to|at) (?:my|your) work\b"
@@ -204,7 +204,7 @@ FEAR_WORD = r"怕|担心|害怕|顾虑"
 PRONOUN = r"他|她|他们|她们|佢|佢哋|them\b|\bhim\b|\bher\b"
 #: Public exposure ("会不会在网上曝光我").
 EXPOSURE = (
-    r"曝光|公开(?:我|我的)|发朋友圈|挂(?:到)?网上|网上(?:曝光|公开)|群里|业主群|"
+    r"曝光|公开(?:我|我的)|发朋友圈|挂(?:到)?网上|网上(?:曝光|公开)|群里|业主群|大喇叭|广播|"
     r"发我(?:的)?(?:名字|照片|信息)|贴(?:出来|告示|大字报)|"
     r"\bexpose|post about me|social media"
 )
@@ -279,6 +279,7 @@ COLLECTION = (
 SET_ASIDE = (
     r"先不|不谈|不用(?:急|着急|担心|想)|不必|暂停|停止|放一放|放一边|以后再|之后再|再说|再商量|"
     r"不急|别急|先别|别想|不要想|不会再?催|等您|比[^,。;]{0,6}重要|以后(?:再|慢慢)|放下|先放|搁置|"
+    r"不重要|不要紧|先不管|"
     r"慢慢(?:商量|来|说|谈|倾)|唔(?:讲|谈|倾)|改天|回头再|"
     r"not now|won'?t talk|no need|later|pause|\bstop|more than any|aside"
 )
@@ -317,6 +318,9 @@ DISPUTE = (
     r"被(?:人)?(?:诈)?骗(?:了)?[^,。?!]{0,6}(?:才|刷|借|办|贷|消费|欠|转|绑|的)|"
     r"诈骗(?:的|导致|造成|所致)|被(?:人)?(?:绑卡|刷|动过|拿去)|(?:拿|用)了?我的?身份证|诈骗团伙|"
     r"(?:用|以|借)我(?:的)?名(?:义|字)|偷(?:偷)?(?:用|拿|借)|(?:啥|什么|几)时候(?:借|欠|刷|办|用)过|"
+    r"冒我(?:个|的)?名|唔系我(?:申请|借|刷|签)|跑哪(?:儿|里)?去了|"
+    r"(?:used|took) my (?:phone|id|card|name)|"
+    r"without (?:asking|telling) me|behind my back|"
     r"(?:注销|销户)了|(?:我|已经)(?:已经)?报(?:了)?(?:警|案)|立了案|已经?立案|警方在查|"
     r"公安已经受理|"
     # settled by agreement or a court
@@ -357,7 +361,7 @@ PAID = (
     r"(?:还|转|付|交)(?:过|咗)(?!去)了?|过咗数|^还了|还款了|(?:转|打)过去了|"
     r"已还(?!款日)|已结清|已还清|已经?(?:到账|入账)|还上了|还(?:给)?你们了|"
     r"还款成功|扣款成功|已还款|账已经平|(?:还清|结清|还完|付清)了|一直(?:都)?按时还|"
-    r"帮我(?:把钱)?(?:全部)?(?:还|转|交)(?:了|上|清|的)|(?<!不用)(?<!不要)(?<!别)替我还|"
+    r"帮我(?:把钱)?(?:全部)?(?:还|转|交)(?:了|上|清|的)|(?<!不用)(?<!不要)(?<!别)替我还(?:了|过|清|上)|"
     r"(?:yi ?jing|zao ?jiu|zuo ?tian) (?:huan|zhuan)|"
     r"already paid|paid (?:already|yesterday|last|on|it|this|that|off|through)|\bi paid\b|"
     r"payment (?:is )?(?:done|went through)|transferred it|money was sent"
@@ -411,7 +415,7 @@ ASSERTED = (
     r"确实(?:是您|欠|由您|属于)|确系您|的确|是您本人(?:的|消费|办理)|属实|"
     r"您的(?:密码|签名|短信验证码)|records show|in your name|"
     r"your (?:minimum payment|balance|outstanding balance|amount due) is|"
-    r"\d[\d,]*(?:\.\d+)?\s*(?:yuan|rmb|cny)\b|the total (?:of|is|due)"
+    r"\d[\d,]*(?:\.\d+)?\s*(?:yuan|rmb|cny)\b|the total (?:of|is|due)|registered under your name"
 )
 #: A clause that is a condition on the outcome, or a denial ("如核实后确属…", "不会要求您还款").
 NOT_ASSERTED = (

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.hanzi import to_simplified
+
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
@@ -64,7 +66,7 @@ def normalize(text: str) -> Normalized:
     """
     chars: list[str] = []
     offsets: list[int] = []
-    folded = text.translate(_FULLWIDTH)
+    folded = to_simplified(text.translate(_FULLWIDTH))
     for index, char in enumerate(folded):
         if char in _ZERO_WIDTH:
             continue

@@ -97,19 +97,26 @@ KEPT_SCRIPTS = frozenset({"opening.disclosure"})
 
 
 def check_fit(
-    user_text: str, composed: Composed, seed: str, lib: Library | None = None
+    user_text: str,
+    composed: Composed,
+    seed: str,
+    lib: Library | None = None,
+    intent: str | None = None,
+    confidence: float = 1.0,
 ) -> Composed:
     """Pass the whole reply through the answer-fit check (``bot.compliance.check_reply``).
 
     A reply that does not fit (an affirmation before a refusal, a fear not denied first, a
     borrower in distress met with collection, debt facts repeated after a dispute) is blocked
-    like a guard violation: reported in ``Composed.blocked`` and replaced.
+    like a guard violation: reported in ``Composed.blocked`` and replaced. ``intent`` is the
+    NLU's reading of the message (distress and disputes count in any words).
     """
-    from bot.compliance import check_reply, rules  # the guard's model loads on first use
+    from bot.compliance import GuardContext, check_reply, rules  # the guard loads on first use
 
     lib = lib or library()
     reply = "\n".join(m.text for m in composed.messages if m.script_id not in KEPT_SCRIPTS)
-    verdict = check_reply(user_text, reply)
+    context = GuardContext(borrower_intent=intent, borrower_intent_confidence=confidence)
+    verdict = check_reply(user_text, reply, context)
     if verdict.ok:
         return composed
     labels = [misfit.label for misfit in verdict.misfits]

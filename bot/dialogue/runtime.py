@@ -183,7 +183,13 @@ def _execute(
             verified=is_verified(turn, outcome),
         )
         if guard is not None:
-            composed = check_fit(turn.text, composed, seed=turn.conversation_id)
+            composed = check_fit(
+                turn.text,
+                composed,
+                seed=turn.conversation_id,
+                intent=turn.intent,
+                confidence=turn.intent_confidence,
+            )
         for blocked in composed.blocked:
             store.record_compliance_event(
                 turn.conversation_id, blocked.rule, blocked.text, blocked.script_id

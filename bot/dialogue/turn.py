@@ -35,6 +35,8 @@ class Turn:
     client: str | None = None
     # Every value of each entity type, in message order ("下周一还500，周五再还800").
     entity_lists: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    # The NLU's confidence in ``intent`` (the answer-fit check trusts a confident intent).
+    intent_confidence: float = 1.0
 
     @property
     def today(self) -> dt.date:

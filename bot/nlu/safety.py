@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot.hanzi import to_simplified
+
 _PHRASES = (
     r"不想活",
     r"活不下去",
@@ -86,6 +88,16 @@ _PHRASES = (
     r"(?:我|活着)(?:就是|只会|只是)?(?:个)?(?:拖累|累赘)",
     r"消失了?(?:大家|家人|所有人)?都(?:轻松|好)",
     r"hopeless|no point in anything|no reason to live",
+    r"紫砂",  # internet euphemism for 自杀
+    r"(?:没有|没)(?:了)?活下去的(?:勇气|理由|动力)|reason to (?:keep )?living",
+    r"what'?s the point (?:anymore|of living)",
+    r"(?:这个?)?世界(?:上)?没(?:有)?我也一样",
+    r"(?:不如|想|就)?死咗(?:佢|算|就)|顶唔顺",
+    r"(?:喝|吃)(?:农)?药算了|寻思着?(?:喝药|死)",
+    r"不想再?活在这(?:个)?世(?:上|界)",
+    r"人生(?:已经)?没(?:有)?(?:什么|啥)?意义",
+    r"(?:出车祸|被车撞)死",
+    r"去找我(?:死去|过世|去世)的",
     r"想着死",
     r"不想再撑",
     r"绝望",
@@ -119,6 +131,9 @@ def _pattern() -> re.Pattern[str]:
 
 
 def find_distress(text: str) -> tuple[int, int] | None:
-    """The span of the first despair or self-harm phrase in ``text``, or None."""
-    match = _pattern().search(text or "")
+    """The span of the first despair or self-harm phrase in ``text``, or None.
+
+    Traditional characters are read as simplified ("唔想再活落去" in any script).
+    """
+    match = _pattern().search(to_simplified(text or ""))
     return (match.start(), match.end()) if match else None

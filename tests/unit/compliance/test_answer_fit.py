@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.compliance import FitVerdict, check_reply, rules
+from bot.compliance import FitVerdict, GuardContext, check_reply, rules
 from bot.compliance import answer_fit as answer_fit_module
 from bot.compliance.answer_fit_bench import measure, sample_pairs
 from bot.compliance.answer_fit_eval import (
@@ -25,7 +25,7 @@ DISTRESS = rules.FIT_DISTRESS_IGNORED
 DISPUTE = rules.FIT_FACTS_AFTER_DISPUTE
 DEV_PAIRS = ROOT / "data" / "answer_fit" / "dev.yml"
 # the held-out sets measured once, then developed on
-SPENT_PAIRS = [ROOT / "data" / "answer_fit" / f"spent_{n}.yml" for n in (1, 2)]
+SPENT_PAIRS = [ROOT / "data" / "answer_fit" / f"spent_{n}.yml" for n in (1, 2, 3)]
 
 
 def labels(user: str, reply: str) -> list[str]:
@@ -524,3 +524,22 @@ def test_the_benchmark_reports_latency_statistics() -> None:
     stats = measure(pairs[:10], rounds=2)
     assert stats["calls"] == 20
     assert 0 < stats["median"] <= stats["p95"] <= stats["max"]
+
+
+# --- the NLU's reading of the message -------------------------------------------------
+
+
+def test_a_confident_nlu_intent_counts_in_words_no_list_holds() -> None:
+    reply = "请问您计划哪天还款？最低还款额是1,258元。"
+    sure = GuardContext(borrower_intent="express_distress", borrower_intent_confidence=0.9)
+    unsure = GuardContext(borrower_intent="express_distress", borrower_intent_confidence=0.4)
+    assert check_reply("最近总想着离开", reply).labels == []
+    assert check_reply("最近总想着离开", reply, sure).labels == [DISTRESS]
+    assert check_reply("最近总想着离开", reply, unsure).labels == []
+    disputed = GuardContext(borrower_intent="dispute_debt", borrower_intent_confidence=0.8)
+    assert check_reply("那个贷款是我老公背着我办的", reply, disputed).labels == [DISPUTE]
+
+
+def test_traditional_characters_read_as_simplified() -> None:
+    assert FEAR in labels("會唔會有差人上門拉我", "欠款記錄會上報征信，建議你盡快處理。")
+    assert labels("會唔會有差人上門拉我", "唔會。欠信用卡屬於民事糾紛，唔會有人拉你。") == []

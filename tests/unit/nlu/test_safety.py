@@ -130,3 +130,10 @@ def test_override_leaves_other_messages_alone():
     message.set("intent", {"name": "request_installment", "confidence": 0.9})
     (out,) = DistressOverride().process([message])
     assert out.get("intent")["name"] == "request_installment"
+
+
+@pytest.mark.parametrize(
+    "text", ["我頂唔順喇，不如死咗佢", "唔想再活落去", "想紫砂", "我已經沒有活下去的勇氣了"]
+)
+def test_distress_is_found_in_traditional_characters_and_euphemisms(text):
+    assert find_distress(text) is not None
