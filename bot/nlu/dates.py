@@ -23,6 +23,8 @@ Expression                                             Value
 昨天 昨日 昨儿(个) 昨个(儿) 昨晚 昨夜                    T-1
 琴日 寻日 尋日 噚日 琴晚 寻晚 (Cantonese)                T-1
 前天 前日 前儿(个) / 大前天                              T-2 / T-3 (前日 not in 以前日子...)
+today tonight tomorrow tmr yesterday (English)           T, T, T+1, T+1, T-1
+the day after tomorrow (English)                         T+2
 pinyin: "jin tian", "ming tian", "hou tian",             T, T+1, T+2, T+3, T-1, T-2
 "da hou tian", "zuo tian", "qian tian" (any case,
 spaced or not)
@@ -444,6 +446,10 @@ _RULES: list[_Rule] = [
     _rule(r"(?<![以之提目从当])前(?:天|儿个?)", _offset(-2)),
     _rule(r"(?<![以之提目从当日])前日(?!子)", _offset(-2)),
     _rule(_pinyin("qian tian"), _offset(-2)),
+    _rule(r"(?<![A-Za-z])(?i:the day after tomorrow)(?![A-Za-z])", _offset(2)),
+    _rule(r"(?<![A-Za-z])(?i:tomorrow|tmr|tmrw)(?![A-Za-z])", _offset(1)),
+    _rule(r"(?<![A-Za-z])(?i:today|tonight)(?![A-Za-z])", _offset(0)),
+    _rule(r"(?<![A-Za-z])(?i:yesterday)(?![A-Za-z])", _offset(-1)),
     _rule(r"大前天", _offset(-3)),
     _rule(rf"{_NOT_NUMERAL_BEFORE}(?P<n>{_NUM})(?:天|日){_AFTER}", _days_after),
     _rule(rf"过(?P<n>{_NUM})天", _days_after),

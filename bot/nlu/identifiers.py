@@ -107,6 +107,17 @@ _IDENTITY_WORDS = re.compile(
 )
 """Words that introduce an identity; blanked out by ``identity_remainder``."""
 _ENDS_WITH_X = re.compile(r"(?<![\dA-Za-z])(?P<value>\d{3}[Xx])(?![\dA-Za-z])")
+_PINYIN_DIGIT_VALUES = {"ling": "0", "yao": "1", "yi": "1", "er": "2", "liang": "2", "san": "3"}
+_PINYIN_DIGIT_VALUES.update({"si": "4", "wu": "5", "liu": "6", "qi": "7", "ba": "8", "jiu": "9"})
+_PINYIN_DIGIT = r"(?:ling|yao|yi|er|liang|san|si|wu|liu|qi|ba|jiu)"
+_PINYIN_DIGITS = re.compile(
+    rf"(?<![A-Za-z])(?i:{_PINYIN_DIGIT}(?:[\s,，、-]*{_PINYIN_DIGIT}){{3,}})(?![A-Za-z])"
+)
+"""Digits read out in pinyin, one syllable each ("yao wu ling, san san er ba"; 4 or more)."""
+_PINYIN_TRIGGER = re.compile(
+    r"(?i:(?:hou|mo|wei)\s*si\s*wei|wei\s*hao|shen\s*fen\s*zheng)\s*(?:shi\s*)?$"
+)
+"""A pinyin trigger for the ID's last four ("hou si wei", "shen fen zheng") right before."""
 _BARE_LAST4 = re.compile(rf"\s*(?P<value>\d{{3}}[\dXx]|{_SPACED_LAST4})\s*[。.!！?？]*\s*")
 
 
@@ -132,7 +143,17 @@ def find_phones(text: str) -> list[Match]:
         digits = digit_string("".join(groups))
         if digits is not None and _PHONE_DIGITS.fullmatch(digits) and _phone_grouping(groups):
             matches.append(Match(found.start(), found.end(), digits))
+    for found in _PINYIN_DIGITS.finditer(text):
+        digits = _pinyin_digits(found.group())
+        if _PHONE_DIGITS.fullmatch(digits):
+            matches.append(Match(found.start(), found.end(), digits))
     return select_longest(matches)
+
+
+def _pinyin_digits(text: str) -> str:
+    """The digits of syllables read out in pinyin: "yao wu ling" -> "150"."""
+    syllables = re.findall(_PINYIN_DIGIT, text.lower())
+    return "".join(_PINYIN_DIGIT_VALUES[syllable] for syllable in syllables)
 
 
 def identity_remainder(text: str, spans: list[tuple[int, int]]) -> tuple[str, int, int] | None:
@@ -229,6 +250,10 @@ def find_id_last4(text: str) -> list[Match]:
         for found in _SPACED.finditer(text)
         if len(_id_value(found["value"])) == 4
     ]
+    for found in _PINYIN_DIGITS.finditer(text):
+        value = _pinyin_digits(found.group())
+        if len(value) == 4 and _PINYIN_TRIGGER.search(text[: found.start()]):
+            matches.append(Match(found.start(), found.end(), value))
     for pattern in (_TRIGGER_FIRST, _VALUE_FIRST, _AFTER_PHONE):
         for found in pattern.finditer(text):
             matches.append(

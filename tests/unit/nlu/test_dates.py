@@ -319,6 +319,12 @@ def test_no_date_on_monday(text):
         ("明添还款，放心", "明添", "2026-12-01"),
         ("名天就还", "名天", "2026-12-01"),
         ("15 hao huan", "15 hao", "2026-12-15"),
+        ("zhou wu qian huan 2000", "zhou wu", "2026-12-04"),
+        ("xia zhou yi huan", "xia zhou yi", "2026-12-07"),
+        ("xing qi san", "xing qi san", "2026-12-02"),
+        ("I will pay tomorrow，先还 2000", "tomorrow", "2026-12-01"),
+        ("the day after tomorrow ok", "the day after tomorrow", "2026-12-02"),
+        ("paid yesterday", "yesterday", "2026-11-29"),
     ],
 )
 def test_dialect_pinyin_and_typo_date_words(text, span, expected):

@@ -91,6 +91,11 @@ def test_finds_id_last4(text, span, value):
     assert last4(text) == [(span, value)]
 
 
+@pytest.mark.parametrize("text", ["yi er san si wu", "wo san wu ba hui", "san si wu liu"])
+def test_pinyin_digits_without_a_trigger_are_no_id(text):
+    assert last4(text) == []
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -261,6 +266,11 @@ def test_masked_phone_tail_leaves_the_id_after_it():
         ("我个电话系一三八，零二四六，八九一七", "一三八，零二四六，八九一七", "13802468917"),
         ("号码 139 00 12 7788", "139 00 12 7788", "13900127788"),
         ("138，0000，1111", "138，0000，1111", "13800001111"),
+        (
+            "还是那个 yao wu ling, san san er ba, liu liu qi jiu",
+            "yao wu ling, san san er ba, liu liu qi jiu",
+            "15033286679",
+        ),
     ],
 )
 def test_spaced_or_spoken_digits_are_one_phone(text, span, digits):
@@ -290,6 +300,8 @@ def test_lists_and_short_runs_are_no_phone(text):
         ("尾号两两零五", "两两零五", "2205"),
         ("身份证后四位是1，1，0，9", "1，1，0，9", "1109"),
         ("张伟 1 2 3 4", "1 2 3 4", "1234"),
+        ("hou si wei liu ba jiu san", "liu ba jiu san", "6893"),
+        ("shen fen zheng yi er san si", "yi er san si", "1234"),
     ],
 )
 def test_spaced_spoken_and_cantonese_id_last4(text, span, value):
