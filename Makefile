@@ -157,8 +157,8 @@ eval: train guard-train ## Reports: NLU on tests/nlu (P/R/F1, entities, confusio
 	BOT_TODAY=2026-11-30 $(RUNTIME_ENV) $(PY) -m bot.nlu.evaluate --model $(MODEL) --data tests/nlu \
 	    --floor 0.90 --report results/nlu
 	$(RUNTIME_ENV) $(PY) -m bot.compliance.evaluate
-	$(RUNTIME_ENV) $(PY) -m bot.compliance.answer_fit_eval --data tests/answer_fit/heldout_4.yml --floor 0
-	$(RUNTIME_ENV) $(PY) -m bot.compliance.answer_fit_eval --data tests/answer_fit/heldout_4.yml --floor 0 \
+	$(RUNTIME_ENV) $(PY) -m bot.compliance.answer_fit_eval --data tests/answer_fit/heldout_5.yml --floor 0
+	$(RUNTIME_ENV) $(PY) -m bot.compliance.answer_fit_eval --data tests/answer_fit/heldout_5.yml --floor 0 \
 	    --model $(MODEL)
 
 .PHONY: guard-eval
@@ -168,6 +168,7 @@ guard-eval: guard-train ## Guard recall / false alarms on held-out sentences (fa
 	$(RUNTIME_ENV) $(PY) -m bot.compliance.answer_fit_eval --data data/answer_fit/spent_1.yml --floor 0.95
 	$(RUNTIME_ENV) $(PY) -m bot.compliance.answer_fit_eval --data data/answer_fit/spent_2.yml --floor 0.95
 	$(RUNTIME_ENV) $(PY) -m bot.compliance.answer_fit_eval --data data/answer_fit/spent_3.yml --floor 0.95
+	$(RUNTIME_ENV) $(PY) -m bot.compliance.answer_fit_eval --data data/answer_fit/spent_4.yml --floor 0.95
 
 .PHONY: bench
 bench: guard-train ## Benchmarks: guard check (target <= 2 ms), agent assist (target < 1 s)

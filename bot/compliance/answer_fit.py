@@ -227,7 +227,10 @@ def _affirm_then_refuse(said: _Said, reply: str) -> Span | None:
     if opener is None or opener.end() == 0 or opener.end() >= len(reply):
         return None
     clauses = _clauses(reply, opener.end())
-    granted = _granted(reply, clauses)
+    granted = _granted(reply, clauses) or (
+        rx(cues.USER_CONDITION).search(user) is not None
+        and rx(cues.GRANT).search(reply) is not None
+    )
     done = rx(cues.DONE).search(reply, opener.end()) is not None
     declined = rx(cues.USER_DECLINE).search(user) is not None
     identity = rx(cues.USER_IDENTITY).search(user) is not None
@@ -311,7 +314,9 @@ def _fear_not_denied(said: _Said, reply: str) -> Span | None:
     clause = reply[start:end]
     denial = rx(cues.DENIAL).search(clause)
     if denial is not None and not rx(cues.HEDGE).search(clause[: denial.end()]):
-        return None
+        then = reply[clauses[1][0] : clauses[1][1]] if len(clauses) > 1 else ""
+        if not rx(cues.CONDITION_AFTER).match(then):
+            return None  # "不会的，只要您尽快还款就不会坐牢" makes the denial conditional
     return 0, end
 
 

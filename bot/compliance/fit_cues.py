@@ -35,7 +35,7 @@ AFFIRM_OPENER = (
     r"^(?:(?:嗯|哦|噢|喔|亲|您好|你好)[,.!~\s]*)*"
     r"(?:(?:好的|好滴|好嘞|好哒|好咧|好呀|好啊|好吧|可以的|可以呀|可以啊|可以哦|可以呢|可以滴|"
     r"没问题|当然可以|当然没问题|当然了|当然啦|行的|行啊|行呀|是的|对的|会的|没错|嗯嗯|嗯呢|"
-    r"好好好?|可以可以|行行行?|对对对?|那(?:行|好)(?:的|吧)?|没毛病|妥妥?的?|可以考虑的?|冇问题|"
+    r"好好好?|可以可以|行行行?|对对对?|那(?:行|好)(?:的|吧)?|没毛病|妥妥?的?|可以考虑的?|冇问题|要得|"
     r"无问题)"
     r"(?!的话|话)" + _PARTICLES + r"|"
     r"(?:可以|好|行|当然|对|是|嗯|成|中|得|啱)" + _PARTICLES + r"(?=[,.!。~\s]|$)|"
@@ -50,7 +50,7 @@ AFFIRM_OPENER = (
 REFUSAL = (
     r"无法|不能(?!保证)|不可以|不可(?!能)|不行|办不了|做不了|做不到|帮不了|减不了|免不了|改不了|"
     r"(?:办理|处理|操作|调整|修改|更改|受理)不了|出于[^,。;]{0,6}(?:考虑|原因)|"
-    r"唔到|唔得|唔可以|唔能够|冇办法|唔行|"
+    r"唔到|唔得|唔可以|唔能够|冇办法|唔行|(?:登记|记录|安排|记)不了|"
     r"查不了|不支持|不提供|不予|不接受|不受理|没有?办法|没法|不符合|不满足|"
     r"不在[^,。;]{0,8}(?:范围|时间)|"
     r"不可能|不允许|不同意|拒绝|不批准|不适用|恐怕|遗憾|不建议|不推荐|无权|"
@@ -173,7 +173,8 @@ ARREST = (
 #: conduct ("我被盗刷了要不要报警", "你们这样催收违法吗").
 ARREST_NOT_FEAR = (
     r"我(?:要|想|去|可以|应该|需要|已经|得|先|马上|会|就)?报警|要不要报警|需不需要报警|该不该报警|"
-    r"报警(?:有用|管用)|(?:你们|你)[^,。?]{0,10}(?:违法|犯法|犯罪)|违法(?:催收|行为)"
+    r"报警(?:有用|管用)|(?:你们|你)[^,。?]{0,10}(?:违法|犯法|犯罪)|违法(?:催收|行为)|"
+    r"在(?:派出所|公安局?|警局)(?:上班|工作)"
 )
 #: People and places the borrower fears will be told.
 THIRD_PARTY = (
@@ -183,19 +184,20 @@ THIRD_PARTY = (
     r"(?:我|俺)(?:姐|哥|弟|妹|叔|婶|舅|姨|姑)|老细|大喇叭|广播|sister|brother|"
     r"联系人|邻居|村里|学校|"
     r"\bfamily|parents?\b|\bwife|husband|\bkids\b|children|employer|\bboss|colleagues?|"
-    r"co-?workers?|contacts|friends|neighbou?rs|workplace|\boffice|(?:to|at) (?:my|your) work\b"
+    r"co-?workers?|contacts|friends|neighbou?rs|workplace|\boffice|(?:to|at) (?:my|your) work\b|"
+    r"landlord|roommates?|爷娘"
 )
 #: Telling, calling, visiting, exposing.
 CONTACT = (
     r"告诉|通知|联系|打电话|打给|打(?:畀|到|去)|电话|da dian hua|gao su|tong zhi|lian xi|找|知道|"
-    r"接到|发(?:短信|信息|消息|律师函|函|催收函|通知|信)|寄|短信|上门|去|到|来|曝光|爆|说|传|"
+    r"接到|发(?:短信|信息|消息|律师函|函|催收函|通知|信)|寄|短信|上门|去|到|来|曝光|爆|说|传|打俾|"
     r"骚扰|催|连累|牵连|\btell|\bcall|contact|notify|inform|visit|\bknow|\btext|message|"
     r"\breach|show up|\bsend\b|find out|learn about|hear about"
 )
 #: What makes it a question about what the collector will do ("会告诉…", "别告诉…"): a
 #: contact verb must follow one of these, so "我儿子说…" is no fear.
 FEAR_MODAL = (
-    r"会|要|将|被|别|不要|唔会|唔好|能不能不|可不可以不|可以不|\bhui\b|\bwill\b|\bwould\b|"
+    r"会|要|将|被|别|不要|唔会|唔好|能不能不|可不可以不|可以不|\bhui\b|\bwill\b|\bwould\b|won'?t|"
     r"going to|gonna|are you|do you|does|can you|could you"
 )
 #: Fear words: what follows is feared of the collector ("我怕你们找我老婆").
@@ -214,7 +216,7 @@ HOME_VISIT = r"上门(?!来?(?:收|取|办|服务))|(?:来|去|到)(?:我|俺)?(
 USER_TELLS = r"我(?:要不要|该不该|应不应该|需不需要|可以|能不能|想|要|得)?(?:告诉|通知|联系)"
 #: A yes/no question (or a stated fear, which asks the same).
 YES_NO = (
-    r"\?|[吗嘛]|(?<![什怎多那这])么|[吧不没](?=[.!。~]*$)|有冇|会不会|是不是|要不要|能不能|"
+    r"\?|[吗嘛]|(?<![什怎多那这])么|[吧不没伐](?=[.!。~]*$)|有冇|会不会|是不是|要不要|能不能|"
     r"可不可以|有没有|会唔会|系唔系|得唔得|会否|是否|怕|担心|害怕|hui bu hui|\bma$|"
     r"^(?:will|would|are|am|is|do|does|can|could|should|did)\b|"
     r"\b(?:will|would|are|do|does|can|could) (?:you|i|they|my|the|this|it)\b|"
@@ -231,14 +233,15 @@ NEGATIVE_QUESTION = (
 
 #: Reassurance before the answer ("您放心，", "理解您的担心。").
 SOFTENER = (
-    r"^(?:(?:您好|你好|亲|hi|hello|请?您?放心|请?您?安心|这个您?放心|"
+    r"^(?:(?:您好|你好|亲|hi|hello|请?您?放心|请?您?安心|这个您?放心|说实话|实话(?:跟您)?说|老实说|"
+    r"坦白(?:地)?说|to be honest|honestly|"
     r"(?:您|你)?(?:先)?(?:别|不要|不用|不必)(?:着急|急|紧张|害怕|担心|怕|慌)|没事|没关系|"
     r"(?:我|我们)?(?:非常|很|完全)?(?:理解|明白)(?:您|你)的?"
     r"(?:担心|顾虑|心情|感受|担忧)|"
     r"(?:您|你)的(?:担心|顾虑|心情)(?:我|我们)?(?:能|可以|完全|非常)?(?:理解|明白)|"
     r"don'?t worry|please don'?t worry|no worries|"
     r"i understand (?:your|the) (?:concerns?|worry|worries|fears?))"
-    r"[吧哈啦哦呀的]*[,.!。~\s]*)+"
+    r"[吧哈啦哦呀的]*[,.!。~:\s]*)+"
 )
 #: The truthful denial, at the start of the answer (a short subject may come first:
 #: "我们不会…", "还不上信用卡欠款不属于…").
@@ -251,6 +254,11 @@ DENIAL = (
     r"^(?:we|i)(?: will| would)? only (?:contact|speak|talk)|"
     r"^(?:\S+\s+){0,5}?(?:not|never|won'?t|don'?t|doesn'?t|isn'?t|aren'?t|wouldn'?t)\b"
 )
+#: A condition right after the denial ("不会的，只要您尽快还款就不会…").
+CONDITION_AFTER = r"(?:只要|如果|要是|前提是|除非|as long as|if\b|unless|provided)"
+#: The borrower's question states its own condition ("如果一次还清可以免吗"): a conditional
+#: grant answers it.
+USER_CONDITION = r"如果|要是|假如|的话|\bif\b"
 #: Hedges and conditions that turn a denial into "it depends" ("一般不会", "按时还款就不会").
 HEDGE = (
     r"一般|通常|原则上|基本|大概|应该|(?<!不)可能|只要|如果|按时|就|暂时|目前|尽量|"
@@ -318,7 +326,8 @@ DISPUTE = (
     r"被(?:人)?(?:诈)?骗(?:了)?[^,。?!]{0,6}(?:才|刷|借|办|贷|消费|欠|转|绑|的)|"
     r"诈骗(?:的|导致|造成|所致)|被(?:人)?(?:绑卡|刷|动过|拿去)|(?:拿|用)了?我的?身份证|诈骗团伙|"
     r"(?:用|以|借)我(?:的)?名(?:义|字)|偷(?:偷)?(?:用|拿|借)|(?:啥|什么|几)时候(?:借|欠|刷|办|用)过|"
-    r"冒我(?:个|的)?名|唔系我(?:申请|借|刷|签)|跑哪(?:儿|里)?去了|"
+    r"冒我(?:个|的)?名|唔系我(?:申请|借|刷|签)|跑哪(?:儿|里)?去了|(?:怎么|不)可能是我|人在国外|"
+    r"背着我|笔[^,。?!]{0,6}不认(?:识|得)|卡[^,。?!]{0,4}(?:没|未)(?:有)?(?:收到|拿到)过?|"
     r"(?:used|took) my (?:phone|id|card|name)|"
     r"without (?:asking|telling) me|behind my back|"
     r"(?:注销|销户)了|(?:我|已经)(?:已经)?报(?:了)?(?:警|案)|立了案|已经?立案|警方在查|"
@@ -357,7 +366,7 @@ PAID = (
     r"上周[一二三四五六日天]?|上礼拜|上个?月|这个月初|去年|之前|\d+号|今天(?:上午|早上|下午)|"
     r"上午|早上)"
     r"[^,。?!没不未冇]{0,12}?(?:还|转|打(?=款|钱|过|进)|交|存|付|扣|汇|整(?=过))"
-    r"(?:了|过|咗|完|清|上|进|款|钱|的|账|走)|"
+    r"(?:了|过|咗|完|清|上|进|款|钱|的|账|走|掉)|"
     r"(?:还|转|付|交)(?:过|咗)(?!去)了?|过咗数|^还了|还款了|(?:转|打)过去了|"
     r"已还(?!款日)|已结清|已还清|已经?(?:到账|入账)|还上了|还(?:给)?你们了|"
     r"还款成功|扣款成功|已还款|账已经平|(?:还清|结清|还完|付清)了|一直(?:都)?按时还|"
@@ -384,6 +393,7 @@ PAYMENT_DONE = r"(?:还|转|打|交|存|付|扣)(?:了|过|咗|的|成功)"
 CONTESTED = (
     r"(?:怎么|为啥|为什么|咋)(?:还|没|仍)|点解|还显示|仍然?显示|还(?:在)?催|没到账|没入账|"
     r"查不到|没收到|冇收到|没显示|不显示|未还|到了没|到没到|查一下|查查|核对|"
+    r"(?:去|跑)哪(?:儿|里)?了|哪(?:儿|里)?去了|只到(?:了|账)|"
     r"isn'?t showing|not showing|\bwhy\b"
 )
 

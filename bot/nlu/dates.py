@@ -24,6 +24,7 @@ Expression                                             Value
 琴日 寻日 尋日 噚日 琴晚 寻晚 (Cantonese)                T-1
 前天 前日 前儿(个) / 大前天                              T-2 / T-3 (前日 not in 以前日子...)
 today tonight tomorrow tmr yesterday (English)           T, T, T+1, T+1, T-1
+(this|next|last) Monday..Sunday, Mon..Sun (English)      as 周X / 下周X / 上周X
 the day after tomorrow (English)                         T+2
 pinyin: "jin tian", "ming tian", "hou tian",             T, T+1, T+2, T+3, T-1, T-2
 "da hou tian", "zuo tian", "qian tian" (any case,
@@ -76,7 +77,10 @@ N号 N日 ("15号", "十五号"), "15 hao"                     the first date on
 上月中 上个月中 (旬 optional)                             the 15th of last month
 M月N号 M月N日 M月N ("12月5号") and M/N ("12/5")           month M day N of T's year, or of next
                                                          year when that date is before T (past:
-                                                         of last year when after T)
+                                                         of last year when after T); a date half
+                                                         a year away or more is read in the
+                                                         year nearest to T instead (not after
+                                                         已经/早就: "12月5号已经还了" is last year)
 M月初 / M月中 / M月底 (月末)                              the 1st / 15th / last day of month M
                                                          (next year when before T; past: last
                                                          year when after T)
@@ -126,10 +130,16 @@ _ALREADY = re.compile(r"已经|已(?=[还转付交缴打存汇扣])|早就|早�
 """Already: the clause is in the past tense whatever else it says."""
 _PAID = re.compile(
     r"[还转付交缴打存汇扣](?:款|账|钱|清|上|完|掉|进去|过去|过来)?(?:了|咗|过(?![去来])|的(?!话|时候))"
+    r"|(?<![A-Za-z])(?i:paid|repaid|transferred|sent)(?![A-Za-z])"
 )
 """A paying verb done: "28号就还了", "周五转的", "还过了", "还咗"; unless ``_NOT_PAID`` says
 otherwise."""
-_NOT_PAID = re.compile(r"没|未|不了|会|要|准备|打算|争取|保证|再|等|才")
+_TO_COME = re.compile(r"准备|打算|争取|保证|等")
+"""Words that put the whole clause in the future ("等我15号发了工资 就把三千还了")."""
+_NOT_PAID = re.compile(r"没|未|不了|会|要|再|才")
+_NOT_PAID_REACH = 8
+"""How far before the paying verb a negation reaches (two characters after it count too:
+"15号还了才能再借吗"); "钱礼拜五就转了 你们没收到" was paid: its 没 belongs to another verb."""
 
 
 def find_dates(text: str, today: dt.date) -> list[Match]:
@@ -146,21 +156,37 @@ def find_dates(text: str, today: dt.date) -> list[Match]:
     for pattern, resolve, past in _RULES:
         for found in pattern.finditer(text):
             backwards = past is not None and _in_past_tense(text, found.start(), found.end())
+            if backwards and past is _month_and_day_past and _said_already(text, found):
+                past = _month_and_day_already
             value = _safe(past if backwards and past else resolve, found, today)
             if value is not None:
                 candidates.append(Match(found.start(), found.end(), value))
     return select_longest(candidates)
 
 
-def _in_past_tense(text: str, start: int, end: int) -> bool:
-    """Whether the clause holding ``text[start:end]`` says the money was already paid."""
+def _said_already(text: str, found: re.Match[str]) -> bool:
+    """Whether the clause says "已经"/"早就": the past then holds however far back it reaches."""
+    return bool(_ALREADY.search(_clause_around(text, found.start(), found.end())))
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
     clause_start = max([b + 1 for b in breaks if b < start], default=0)
     clause_end = min([b for b in breaks if b >= end], default=len(text))
-    clause = text[clause_start:start] + " " + text[end:clause_end]
+    return text[clause_start:start] + " " + text[end:clause_end]
+
+
+def _in_past_tense(text: str, start: int, end: int) -> bool:
+    """Whether the clause holding ``text[start:end]`` says the money was already paid."""
+    clause = _clause_around(text, start, end)
     if _ALREADY.search(clause):
         return True
-    return bool(_PAID.search(clause)) and not _NOT_PAID.search(clause)
+    if _TO_COME.search(clause):
+        return False
+    return any(
+        not _NOT_PAID.search(clause[max(0, paid.start() - _NOT_PAID_REACH) : paid.end() + 2])
+        for paid in _PAID.finditer(clause)
+    )
 
 
 def _safe(resolve: Resolver, found: re.Match[str], today: dt.date) -> dt.date | None:
@@ -196,6 +222,21 @@ def _last_occurrence(today: dt.date, month: int, day: int) -> dt.date:
     """Month/day in today's year, or last year when it is still to come."""
     candidate = dt.date(today.year, month, day)
     return candidate if candidate <= today else dt.date(today.year - 1, month, day)
+
+
+#: A month and day whose tense-preferred year is further away than this is read in the year
+#: nearest to today instead: "12月15号发年终奖就全还了" (said on 11-30) is next month, not last
+#: December; "是11月26号就用手机银行还了" is four days ago, not next November.
+_FAR_DAYS = 183
+
+
+def _month_day_in_nearest_year(today: dt.date, month: int, day: int, past: bool) -> dt.date:
+    """Month/day in the year the tense prefers, unless that is half a year away or more."""
+    preferred = (_last_occurrence if past else _next_occurrence)(today, month, day)
+    if abs((preferred - today).days) <= _FAR_DAYS:
+        return preferred
+    years = (today.year - 1, today.year, today.year + 1)
+    return min((dt.date(y, month, day) for y in years), key=lambda d: abs((d - today).days))
 
 
 def _num(found: re.Match[str], group: str) -> int:
@@ -259,13 +300,17 @@ def _weekday_past(found: re.Match[str], today: dt.date) -> dt.date:
 _PINYIN_WEEKDAYS = {"yi": "一", "er": "二", "san": "三", "si": "四", "wu": "五", "liu": "六"}
 _PINYIN_WEEKDAYS.update({"ri": "日", "tian": "天"})
 _PINYIN_PREFIXES = {"xiaxia": "下下", "xia": "下", "shang": "上", "zhe": "这", "ben": "本"}
+_PINYIN_PREFIXES.update({"next": "下", "last": "上", "this": "这"})
+_ENGLISH_WEEKDAYS = {"mon": "一", "tue": "二", "wed": "三", "thu": "四", "fri": "五", "sat": "六"}
+_ENGLISH_WEEKDAYS["sun"] = "日"
 
 
 def _chinese_weekday(found: re.Match[str]) -> re.Match[str]:
-    """The Chinese form of a pinyin weekday ("xia zhou wu" -> "下周五"), matched."""
+    """The Chinese form of a pinyin or English weekday ("xia zhou wu", "next Friday"), matched."""
     prefix = re.sub(r"\s+", "", (found["prefix"] or "").lower())
     day = re.sub(r"\s+", "", found["wd"].lower())
-    text = f"{_PINYIN_PREFIXES.get(prefix, '')}周{_PINYIN_WEEKDAYS[day]}"
+    weekday = _PINYIN_WEEKDAYS.get(day) or _ENGLISH_WEEKDAYS[day[:3]]
+    text = f"{_PINYIN_PREFIXES.get(prefix, '')}周{weekday}"
     match = _CHINESE_WEEKDAY.fullmatch(text)
     assert match is not None  # built from the tables above
     return match
@@ -392,10 +437,17 @@ def _month_and_day(found: re.Match[str], today: dt.date) -> dt.date | None:
     month, day = _num(found, "m"), _num(found, "d")
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
-    return _next_occurrence(today, month, day)
+    return _month_day_in_nearest_year(today, month, day, past=False)
 
 
 def _month_and_day_past(found: re.Match[str], today: dt.date) -> dt.date | None:
+    month, day = _num(found, "m"), _num(found, "d")
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return _month_day_in_nearest_year(today, month, day, past=True)
+
+
+def _month_and_day_already(found: re.Match[str], today: dt.date) -> dt.date | None:
     month, day = _num(found, "m"), _num(found, "d")
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
@@ -472,6 +524,12 @@ _RULES: list[_Rule] = [
             r"(?:(?P<prefix>xia xia|xia|shang|zhe|ben) (?:ge )?)?(?:zhou|xing qi|li bai) "
             r"(?P<wd>yi|er|san|si|wu|liu|ri|tian)"
         ),
+        _pinyin_weekday,
+        _pinyin_weekday_past,
+    ),
+    _rule(
+        r"(?<![A-Za-z])(?i:(?:(?P<prefix>this|next|last)\s+)?"
+        r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))(?![A-Za-z])",
         _pinyin_weekday,
         _pinyin_weekday_past,
     ),

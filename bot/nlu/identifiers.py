@@ -68,7 +68,8 @@ _SPACED_LAST4 = (
     rf"(?!{_SPACE_SEP}{_D})"
 )
 _SPOKEN_PHONE = re.compile(
-    rf"(?<![\d{_S}])(?P<number>[一幺][三四五六七八九][{_S}](?:[\s-]?[{_S}]{{4}}){{2}})"
+    rf"(?<![\d{_S}])(?P<number>[一幺壹][三四五六七八九叁肆伍陆柒捌玖][{_S}]"
+    rf"(?:[\s-]?[{_S}]{{4}}){{2}})"
     rf"(?![\d{_S}十百千万])"
 )
 _LAST4 = (
@@ -118,6 +119,11 @@ _PINYIN_TRIGGER = re.compile(
     r"(?i:(?:hou|mo|wei)\s*si\s*wei|wei\s*hao|shen\s*fen\s*zheng)\s*(?:shi\s*)?$"
 )
 """A pinyin trigger for the ID's last four ("hou si wei", "shen fen zheng") right before."""
+_PINYIN_ID = re.compile(
+    rf"(?<![A-Za-z])(?i:{_PINYIN_DIGIT}(?:[\s,，、-]*{_PINYIN_DIGIT}){{2}}[\s,，、-]*(?:x|cha))"
+    r"(?![A-Za-z])"
+)
+"""Three pinyin digits and an X ("san wu qi x", "san wu qi cha")."""
 _BARE_LAST4 = re.compile(rf"\s*(?P<value>\d{{3}}[\dXx]|{_SPACED_LAST4})\s*[。.!！?？]*\s*")
 
 
@@ -254,6 +260,8 @@ def find_id_last4(text: str) -> list[Match]:
         value = _pinyin_digits(found.group())
         if len(value) == 4 and _PINYIN_TRIGGER.search(text[: found.start()]):
             matches.append(Match(found.start(), found.end(), value))
+    for found in _PINYIN_ID.finditer(text):
+        matches.append(Match(found.start(), found.end(), _pinyin_digits(found.group()) + "X"))
     for pattern in (_TRIGGER_FIRST, _VALUE_FIRST, _AFTER_PHONE):
         for found in pattern.finditer(text):
             matches.append(

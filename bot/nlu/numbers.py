@@ -23,8 +23,9 @@ logger = logging.getLogger(__name__)
 
 CN_DIGITS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 CN_MAGNITUDES = "十百千万亿拾佰仟萬億"
-SPOKEN_DIGITS = "零〇一二三四五六七八九幺"
-"""Characters used to read a number digit by digit ("一三八零..."; 幺 is 1, as on the phone)."""
+SPOKEN_DIGITS = "零〇一二三四五六七八九幺壹贰叁肆伍陆柒捌玖"
+"""Characters used to read a number digit by digit ("一三八零..."; 幺 is 1, as on the phone;
+the formal numerals 壹贰叁… too: "幺叁捌陆柒零贰玖玖肆伍")."""
 
 _DIGIT_VALUES = {
     **{str(i): i for i in range(10)},

@@ -1,7 +1,7 @@
 """The runtime's answer-fit check reads the NLU's intent as well as the words (issue 12).
 
 A borrower in distress or disputing the debt writes it in words no phrase list holds
-("想紫砂", "号码是我的，但那个贷款是我老公背着我办的"); the NLU, trained on hundreds of such
+("想紫砂" before it was listed, "这玩意儿跟我八竿子打不着"); the NLU, trained on hundreds of such
 messages, reads them. A confident intent counts; an unsure one ("忙死了 下午再说" at 0.45) does not.
 """
 
@@ -32,7 +32,7 @@ def test_an_unsure_intent_is_not_trusted():
 
 @pytest.mark.parametrize("intent", ["dispute_debt", "wrong_person"])
 def test_a_dispute_read_by_the_nlu_blocks_debt_facts(intent):
-    user = "号码是我的，但那个贷款是我老公背着我办的"
+    user = "这玩意儿跟我八竿子打不着"  # no phrase list holds it
     checked = check_fit(user, composed(COLLECTION), "t", intent=intent, confidence=0.8)
     assert "facts_after_dispute" in [b.rule for b in checked.blocked]
     assert check_fit(user, composed(COLLECTION), "t", intent="promise_to_pay").blocked == []

@@ -111,7 +111,7 @@ def only(text, today=WED):
         ("12月5", "2026-12-05"),
         ("12/5", "2026-12-05"),
         ("11月25号", "2026-11-25"),
-        ("11月20号", "2027-11-20"),
+        ("11月20号", "2026-11-20"),  # five days ago, not next November (nearest year)
         ("1月1号", "2027-01-01"),
         ("3/1", "2027-03-01"),
         ("12月底", "2026-12-31"),
@@ -146,7 +146,7 @@ def test_resolves_against_wednesday(text, expected):
         # year end
         ("下月初", dt.date(2026, 12, 30), "2027-01-01"),
         ("下个月5号", dt.date(2026, 12, 30), "2027-01-05"),
-        ("12月5号", dt.date(2026, 12, 30), "2027-12-05"),
+        ("12月5号", dt.date(2026, 12, 30), "2026-12-05"),  # the nearest year
         ("1月1号", dt.date(2026, 12, 30), "2027-01-01"),
         ("月中", dt.date(2026, 12, 30), "2027-01-15"),
         ("明天", dt.date(2026, 12, 31), "2027-01-01"),
@@ -325,6 +325,9 @@ def test_no_date_on_monday(text):
         ("I will pay tomorrow，先还 2000", "tomorrow", "2026-12-01"),
         ("the day after tomorrow ok", "the day after tomorrow", "2026-12-02"),
         ("paid yesterday", "yesterday", "2026-11-29"),
+        ("I'll pay the full amount this Friday", "this Friday", "2026-12-04"),
+        ("next Monday", "next Monday", "2026-12-07"),
+        ("I paid on Friday", "Friday", "2026-11-27"),
     ],
 )
 def test_dialect_pinyin_and_typo_date_words(text, span, expected):
@@ -384,3 +387,19 @@ def test_future_phrasing_is_unchanged(text, expected):
 def test_past_tense_is_read_per_clause():
     text = "28号已经还了一部分，剩下的28号再还"
     assert [value for _, value in resolve(text, MON)] == ["2026-11-28", "2026-12-28"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a month and day read in the nearest year when the tense's year is half a year away
+        ("不是不还啊 12月15号发年终奖就全还了", ("12月15号", "2026-12-15")),
+        ("不是没还 是11月26号就用手机银行还了三千五", ("11月26号", "2026-11-26")),
+        # a negation that belongs to another verb leaves the payment in the past
+        ("钱礼拜五就转了 你们没收到？", ("礼拜五", "2026-11-27")),
+        # a clause put in the future by 等 stays in the future
+        ("等我15号发了工资 就把三千还了", ("15号", "2026-12-15")),
+    ],
+)
+def test_tense_and_year_read_as_a_borrower_means_them(text, expected):
+    assert only(text, MON) == expected

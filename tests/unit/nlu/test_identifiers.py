@@ -266,6 +266,7 @@ def test_masked_phone_tail_leaves_the_id_after_it():
         ("我个电话系一三八，零二四六，八九一七", "一三八，零二四六，八九一七", "13802468917"),
         ("号码 139 00 12 7788", "139 00 12 7788", "13900127788"),
         ("138，0000，1111", "138，0000，1111", "13800001111"),
+        ("我手机号码系幺叁捌陆柒零贰玖玖肆伍", "幺叁捌陆柒零贰玖玖肆伍", "13867029945"),
         (
             "还是那个 yao wu ling, san san er ba, liu liu qi jiu",
             "yao wu ling, san san er ba, liu liu qi jiu",
@@ -301,6 +302,7 @@ def test_lists_and_short_runs_are_no_phone(text):
         ("身份证后四位是1，1，0，9", "1，1，0，9", "1109"),
         ("张伟 1 2 3 4", "1 2 3 4", "1234"),
         ("hou si wei liu ba jiu san", "liu ba jiu san", "6893"),
+        ("身份证尾数 san wu qi x", "san wu qi x", "357X"),
         ("shen fen zheng yi er san si", "yi er san si", "1234"),
     ],
 )
