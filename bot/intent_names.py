@@ -20,5 +20,10 @@ WRONG_PERSON: Final = "wrong_person"
 OUT_OF_SCOPE: Final = "out_of_scope"
 #: Produced by Rasa's FallbackClassifier for a low-confidence parse; no message is labelled so.
 NLU_FALLBACK: Final = "nlu_fallback"
+#: Questions a borrower may ask two of in one message ("我现在欠多少？还有怎么还？"): the NLU
+#: names the second in the ``request`` entity and the dialogue answers both.
+QUESTIONS: Final = frozenset(
+    {"ask_balance", "ask_fees", "ask_consequences", "ask_payment_methods", "ask_bot_identity"}
+)
 #: The turns that count as "not understood" (two in a row hand over to a human).
 NOT_UNDERSTOOD: Final = frozenset({NLU_FALLBACK, OUT_OF_SCOPE})

@@ -345,8 +345,10 @@ DISPUTE = (
     r"charged (?:me )?twice|double[- ]charged|duplicate charge|settled|wrong amount|fraud|"
     r"identity theft|stolen|dispute|\bscam"
 )
-#: The borrower corrects their own date or tenor ("搞错了 不是15号 是20号还"): no dispute.
+#: The borrower corrects their own words: a typed number ("打错了，是13800001111") or a date or
+#: tenor ("搞错了 不是15号 是20号还"): no dispute.
 SELF_CORRECTION = (
+    r"(?:打|写|输|填|说)错了?[^。]{0,8}(?:是|应该是|改成?)\s*\d{3,}|"
     r"(?:不是|不对)[^。]{0,12}(?:是|改成?|换成?)[^,。]{0,4}?"
     r"(?:\d+|[一二两三四五六七八九十]+)\s*(?:号|日|期|月底?)"
 )

@@ -18,13 +18,14 @@ functions (``respond``, ``after_verification``), so there is no import cycle.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import Enum
 
 from bot import intent_names as names
 from bot.dialogue import handlers as h
 from bot.dialogue.handlers import Handler
-from bot.dialogue.turn import Outcome, Turn
+from bot.dialogue.turn import REQUEST_ENTITY, Outcome, Turn
 
 
 class Facts(str, Enum):
@@ -159,6 +160,28 @@ ANSWERED_AFTER_VERIFICATION: frozenset[str] = DEBT_INTENTS | {
     "ask_payment_methods",
     "ask_consequences",
 }
+
+
+def answer_second_question(turn: Turn, ctx: h.Context, outcome: Outcome) -> Outcome:
+    """Answer a second question asked in the same message, after the first one's answer.
+
+    The NLU names it in the ``request`` entity ("我现在欠多少？还有怎么还？": ask_balance, then
+    ask_payment_methods). Only between the questions of ``intent_names.QUESTIONS``, to a
+    verified borrower (before verification the first question starts verification and is
+    answered after it), and not when the first answer ended a form.
+    """
+    second = turn.entity(REQUEST_ENTITY)
+    if (
+        turn.intent not in names.QUESTIONS
+        or second not in names.QUESTIONS
+        or second == turn.intent
+        or not turn.verified
+        or outcome.end_form
+    ):
+        return outcome
+    entities = {k: v for k, v in turn.entities.items() if k != REQUEST_ENTITY}
+    replay = dataclasses.replace(turn, intent=second, entities=entities)
+    return outcome.extend(HANDLERS[second](replay, ctx))
 
 
 def respond(turn: Turn, ctx: h.Context) -> Outcome:

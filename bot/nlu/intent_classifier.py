@@ -21,11 +21,18 @@ when the top intent is ``provide_identity``, this model alone classifies the tex
 phone and ID spans and the identity words are removed (``identity_remainder``), and the entity
 is added when that intent is a real request (not provide_identity, affirm, greet or
 nlu_fallback) with a probability of at least ``request_threshold``. Its span is the remainder.
+
+A message that asks two questions ("我现在欠多少？还有怎么还？") gets the same entity for
+the second: when the top intent is one of ``intent_names.QUESTIONS``, each clause (cut at
+question marks, full stops, semicolons, "还有", "另外", "顺便", "also") is classified alone, and
+the first clause whose intent is another of those questions, at ``request_threshold`` or
+more, names it.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -49,7 +56,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.intent_names import AFFIRM, GREET, NLU_FALLBACK, PROVIDE_IDENTITY
+from bot.intent_names import AFFIRM, GREET, NLU_FALLBACK, PROVIDE_IDENTITY, QUESTIONS
 from bot.nlu.entities import ENTITY_TYPES, ID_LAST4, PHONE
 from bot.nlu.identifiers import identity_remainder
 from bot.nlu.matches import overlaps
@@ -64,6 +71,8 @@ REQUEST_ENTITY = "request"
 IDENTITY_INTENT = PROVIDE_IDENTITY
 #: Intents that are no request of their own next to an identity ("对 是我 13800001111").
 NOT_REQUESTS = frozenset({IDENTITY_INTENT, AFFIRM, GREET, NLU_FALLBACK})
+_CLAUSE = re.compile(r"[?？。;；!！\n]+|还有|另外|顺便(?:问(?:一下|下)?)?|(?i:\balso\b)")
+"""Where a second question may start ("…多少？还有怎么还？")."""
 
 
 def masked_text(text: str, entities: Iterable[dict[str, Any]]) -> str:
@@ -227,7 +236,49 @@ class CharNgramIntentClassifier(GraphComponent, IntentClassifier):  # type: igno
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             if ranking[0][INTENT_NAME_KEY] == IDENTITY_INTENT:
                 self._add_request(message, self._scorer)
+            elif ranking[0][INTENT_NAME_KEY] in QUESTIONS:
+                self._add_second_question(message, self._scorer, ranking[0][INTENT_NAME_KEY])
         return messages
+
+    def _add_second_question(self, message: Message, scorer: TfidfLogistic, first: str) -> None:
+        """Adds ``request`` when a clause of the message asks another question than ``first``."""
+        text = message.get(TEXT) or ""
+        entities = message.get(ENTITIES) or []
+        start = 0
+        for cut in [*_CLAUSE.finditer(text), None]:
+            end = cut.start() if cut else len(text)
+            clause = text[start:end]
+            if len(clause.strip()) >= 2 and (start, end) != (0, len(text)):
+                inside = [
+                    {
+                        **e,
+                        ENTITY_ATTRIBUTE_START: e[ENTITY_ATTRIBUTE_START] - start,
+                        ENTITY_ATTRIBUTE_END: e[ENTITY_ATTRIBUTE_END] - start,
+                    }
+                    for e in entities
+                    if start <= e[ENTITY_ATTRIBUTE_START] and e[ENTITY_ATTRIBUTE_END] <= end
+                ]
+                grams = word_ngrams(
+                    masked_text(clause, inside),
+                    int(self._config["min_ngram"]),
+                    int(self._config["max_ngram"]),
+                )
+                probabilities = scorer.probabilities(grams)
+                best = int(np.argmax(probabilities))
+                intent, confidence = scorer.classes[best], float(probabilities[best])
+                threshold = float(self._config["request_threshold"])
+                if intent in QUESTIONS and intent != first and confidence >= threshold:
+                    request = {
+                        ENTITY_ATTRIBUTE_TYPE: REQUEST_ENTITY,
+                        ENTITY_ATTRIBUTE_START: start,
+                        ENTITY_ATTRIBUTE_END: end,
+                        "value": intent,
+                        "confidence": confidence,
+                        "extractor": self.__class__.__name__,
+                    }
+                    message.set(ENTITIES, [*entities, request], add_to_output=True)
+                    return
+            start = cut.end() if cut else len(text)
 
     def _add_request(self, message: Message, scorer: TfidfLogistic) -> None:
         """Adds the ``request`` entity when the rest of an identity message asks for something."""

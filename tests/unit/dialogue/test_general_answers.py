@@ -162,3 +162,22 @@ def test_a_general_request_given_with_identity_is_answered_after_verification(ct
     out = handlers.after_verification(make_turn("provide_identity", slots=slots), ctx)
     ids = [r.script_id for r in out.replies]
     assert ids == ["verification.success", "payment_methods.official"]
+
+
+def test_two_questions_in_one_message_get_both_answers(ctx, verified_slots):
+    from bot.dialogue.intents import HANDLERS, answer_second_question
+
+    turn = make_turn(
+        "ask_balance", "我现在欠多少？还有怎么还？", verified_slots(), request="ask_payment_methods"
+    )
+    outcome = answer_second_question(turn, ctx, HANDLERS["ask_balance"](turn, ctx))
+    scripts = [reply.script_id for reply in outcome.replies]
+    assert scripts[0].startswith("balance.") and scripts[-1] == "payment_methods.official"
+
+
+def test_before_verification_only_the_first_question_starts_verification(ctx):
+    from bot.dialogue.intents import answer_second_question
+    from bot.dialogue.turn import Outcome
+
+    turn = make_turn("ask_balance", "欠多少？怎么还？", request="ask_payment_methods")
+    assert answer_second_question(turn, ctx, Outcome()).replies == []

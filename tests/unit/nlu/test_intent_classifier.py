@@ -187,3 +187,48 @@ def test_no_request_when_the_top_intent_is_not_identity(tmp_path):
     (message,) = component.process([_identity_message("我欠多少")])
     assert message.get("intent")["name"] == "ask_balance"
     assert _requests(message) == []
+
+
+# --- issue 12: two questions in one message ---------------------------------------------
+
+QUESTION_EXAMPLES = {
+    **EXAMPLES,
+    "ask_payment_methods": ["怎么还", "在哪还款", "用什么还", "还款渠道有哪些", "怎么还钱"],
+    "ask_fees": ["怎么多了这么多", "利息怎么算", "滞纳金多少", "费用怎么来的", "手续费多少"],
+}
+
+
+def _train_questions(tmp_path, **config):
+    storage, resource = _storage(tmp_path)
+    component = CharNgramIntentClassifier.create(config, storage, resource, _context())
+    messages = [
+        Message(data={"text": text, "intent": intent})
+        for intent, texts in QUESTION_EXAMPLES.items()
+        for text in texts
+    ]
+    component.train(TrainingData(messages))
+    return CharNgramIntentClassifier.load(
+        {"diet_weight": 0.0, **config}, storage, resource, _context()
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "second"),
+    [
+        ("我现在欠多少？还有怎么还？", "ask_payment_methods"),
+        ("一共欠了多少，另外利息怎么算", "ask_fees"),
+    ],
+)
+def test_a_second_question_in_one_message_is_named(tmp_path, text, second):
+    component = _train_questions(tmp_path, request_threshold=0.25)
+    (message,) = component.process([Message(data={"text": text, "entities": []})])
+    (request,) = _requests(message)
+    # five examples per intent: either question may come out on top; the other is the request
+    assert {message.get("intent")["name"], request["value"]} == {"ask_balance", second}
+
+
+@pytest.mark.parametrize("text", ["我欠多少", "我欠多少？", "你好，我欠多少", "我欠多少？明天还"])
+def test_one_question_names_no_second(tmp_path, text):
+    component = _train_questions(tmp_path, request_threshold=0.25)
+    (message,) = component.process([Message(data={"text": text, "entities": []})])
+    assert _requests(message) == []
