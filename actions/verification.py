@@ -87,10 +87,14 @@ class AskSlotAction(Action, ABC):
 
     retry_script_id = ""
 
-    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        """Send the question (after a failed verification, the retry wording if there is one)."""
+    def script_for(self, tracker: Tracker) -> str:
+        """The question to ask (after a failed verification, the retry wording if there is one)."""
         retrying = self.retry_script_id and tracker.get_slot(IDENTITY_RETRY)
-        script_id = self.retry_script_id if retrying else self.script_id
+        return self.retry_script_id if retrying else self.script_id
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        """Send the question."""
+        script_id = self.script_for(tracker)
 
         def ask(turn, ctx) -> Outcome:
             return Outcome().say(script_id)
@@ -111,16 +115,10 @@ class ActionAskMobile(AskSlotAction):
     script_id = "verification.ask_both"
     masked_script_id = "verification.full_mobile"
 
-    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        """Ask for the full number after a masked one, else as usual."""
+    def script_for(self, tracker: Tracker) -> str:
+        """The request for the full number after a masked one, else the usual question."""
         text = str((tracker.latest_message or {}).get("text") or "")
-        if not find_phone_tails(text):
-            return await super().run(dispatcher, tracker, domain)
-
-        def ask_full(turn, ctx) -> Outcome:
-            return Outcome().say(self.masked_script_id)
-
-        return await run_handler(ask_full, dispatcher, tracker)
+        return self.masked_script_id if find_phone_tails(text) else super().script_for(tracker)
 
 
 class ActionAskIdLast4(AskSlotAction):
