@@ -68,6 +68,33 @@ class DraftCheck:
     segments: list[Segment]
     alternative: Suggestion | None
 
+    def public(self) -> dict[str, Any]:
+        """The JSON-ready verdict (as ``/api/assist/check`` and the desk answer it)."""
+        return {
+            "ok": self.ok,
+            "violations": self.violations,
+            "segments": [
+                {"text": s.text, "rules": list(s.rules), "messages": list(s.messages)}
+                for s in self.segments
+            ],
+            "alternative": self.alternative.public() if self.alternative else None,
+        }
+
+
+def violation_dicts(text: str, violations: Sequence[Any]) -> list[dict[str, Any]]:
+    """The violations as JSON, each with its excerpt of the masked text."""
+    masked = mask_text(text)
+    return [
+        {
+            "rule": v.rule,
+            "message": v.message,
+            "start": v.start,
+            "end": v.end,
+            "excerpt": masked[v.start : v.end],
+        }
+        for v in violations
+    ]
+
 
 def segments_of(text: str, violations: Sequence[Any]) -> list[Segment]:
     """Cut the (masked) text at every violation boundary; tag each piece with its rules."""
@@ -154,20 +181,9 @@ def check_draft(
         verified: Whether the borrower has passed verification (right-party rule).
     """
     verdict = check(text, GuardContext(verified=verified, channel="agent", borrower_initiated=True))
-    masked = mask_text(text)
-    violations = [
-        {
-            "rule": v.rule,
-            "message": v.message,
-            "start": v.start,
-            "end": v.end,
-            "excerpt": masked[v.start : v.end],
-        }
-        for v in verdict.violations
-    ]
     return DraftCheck(
         ok=verdict.ok,
-        violations=violations,
+        violations=violation_dicts(text, verdict.violations),
         segments=segments_of(text, verdict.violations),
         alternative=closest_script(text, library, values, verified, verdict.rules),
     )

@@ -17,6 +17,8 @@ what an untrusted caller can do:
 - when handling fails (tracker store down, an exception) or produces no reply at all (action
   server down), the borrower gets an approved reply: the caring reply for a message in
   distress, otherwise "unavailable" with the hotline. The failure is logged and counted.
+  No reply is not a failure while the conversation is paused: a person at the agent desk holds
+  it (Rasa's ``pause`` event) and the bot must stay silent; the agent answers.
 """
 
 from __future__ import annotations
@@ -126,7 +128,14 @@ class BoundedRestInput(InputChannel):  # type: ignore[misc]  # Rasa is untyped: 
                 reply = library().render(TOO_LONG_SCRIPT, {"max_chars": MAX_MESSAGE_CHARS}, sender)
                 return response.json([_bot_message(sender, reply.text)])
             metadata = {"client": client_address(request, forwarded)}
-            return response.json(await self._handle(on_new_message, sender, text, metadata))
+            replies = await self._handle(on_new_message, sender, text, metadata)
+            if replies is None:  # no reply: expected while an agent holds the conversation
+                if await is_paused(request, sender):
+                    return response.json([])
+                logger.error("conversation %s: no reply to a message; safe reply sent", sender)
+                count_failure("no_reply")
+                replies = [_bot_message(sender, m.text) for m in safe_messages(text, sender)]
+            return response.json(replies)
 
         return hook
 
@@ -136,7 +145,8 @@ class BoundedRestInput(InputChannel):  # type: ignore[misc]  # Rasa is untyped: 
         sender: str,
         text: str,
         metadata: dict[str, Any],
-    ) -> list[dict[str, Any]]:
+    ) -> list[dict[str, Any]] | None:
+        """The bot's replies; ``None`` when it produced none (see :func:`is_paused`)."""
         collector = CollectingOutputChannel()
         message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
         try:
@@ -146,11 +156,27 @@ class BoundedRestInput(InputChannel):  # type: ignore[misc]  # Rasa is untyped: 
             count_failure("channel")
             return [_bot_message(sender, m.text) for m in safe_messages(text, sender)]
         if not collector.messages:
-            logger.error("conversation %s: no reply to a message; safe reply sent", sender)
-            count_failure("no_reply")
-            return [_bot_message(sender, m.text) for m in safe_messages(text, sender)]
+            return None
         replies: list[dict[str, Any]] = collector.messages
         return replies
+
+
+async def is_paused(request: Request, sender: str) -> bool:
+    """Whether Rasa holds the conversation paused (an agent at the desk took it over).
+
+    Read from the tracker store only when a message got no reply; any failure counts as not
+    paused (the borrower then gets the safe reply).
+    """
+    agent = getattr(request.app.ctx, "agent", None)
+    store = getattr(agent, "tracker_store", None)
+    if store is None:
+        return False
+    try:
+        tracker = await store.retrieve(sender)
+    except Exception:
+        logger.exception("conversation %s: tracker unreadable after a message", sender)
+        return False
+    return tracker is not None and bool(tracker.is_paused())
 
 
 def _bot_message(sender: str, text: str) -> dict[str, Any]:

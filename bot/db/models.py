@@ -132,6 +132,16 @@ class HandoffStatus(str, enum.Enum):
     CLOSED = "closed"
 
 
+class HandoffOutcome(str, enum.Enum):
+    """How an agent ended a hand-off at the desk."""
+
+    HANDBACK = "handback"  # returned to the bot, no outcome of its own
+    PLAN = "plan"
+    PROMISE = "promise"
+    DISPUTE = "dispute"
+    REFERRAL = "referral"
+
+
 class Outcome(str, enum.Enum):
     """Recorded outcome of a conversation."""
 
@@ -365,6 +375,13 @@ class Handoff(TimestampedModel):
         _enum(HandoffStatus, "handoff_status"), nullable=False, default=HandoffStatus.OPEN
     )
     detail = Column(Text, nullable=True)
+    # The agent desk (migration 0004): who claimed it and when, how it ended, and when the
+    # urgent notification went out (set once, by a conditional UPDATE: one webhook per hand-off).
+    claimed_by_id = _fk("staff_users.id", nullable=True)
+    claimed_at = Column(UTCDateTime(), nullable=True)
+    closed_at = Column(UTCDateTime(), nullable=True)
+    outcome = Column(_enum(HandoffOutcome, "handoff_outcome"), nullable=True)
+    notified_at = Column(UTCDateTime(), nullable=True)
 
 
 class ConversationOutcome(TimestampedModel):

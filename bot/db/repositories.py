@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import case, func, or_, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.db.masking import mask_phone, mask_text
@@ -36,6 +36,7 @@ from bot.db.models import (
     Dispute,
     DisputeStatus,
     Handoff,
+    HandoffOutcome,
     HandoffReason,
     HandoffStatus,
     Outcome,
@@ -861,13 +862,108 @@ class HandoffRepository(_Repository):
         )
 
     def open_queue(self) -> list[Handoff]:
-        """Return the hand-offs not closed yet, urgent ones first, then oldest first."""
-        urgent_first = (Handoff.urgency == Urgency.URGENT).desc()
-        return self._list(
-            select(Handoff)
-            .where(Handoff.status != HandoffStatus.CLOSED)
-            .order_by(urgent_first, Handoff.id)
+        """Return the hand-offs not closed yet, most pressing first, then oldest first.
+
+        Urgent ones (distress) first, then disputes and complaints, then the rest.
+        """
+        rank = case(
+            (or_(Handoff.urgency == Urgency.URGENT, Handoff.reason == HandoffReason.DISTRESS), 0),
+            (Handoff.reason.in_([HandoffReason.DISPUTE, HandoffReason.COMPLAINT]), 1),
+            else_=2,
         )
+        return self._list(
+            select(Handoff).where(Handoff.status != HandoffStatus.CLOSED).order_by(rank, Handoff.id)
+        )
+
+    def get(self, handoff_id: int) -> Handoff | None:
+        """Return a hand-off by id."""
+        found: Handoff | None = self._session.get(Handoff, handoff_id)
+        return found
+
+    def claim(self, handoff_id: int, staff_id: int, now: dt.datetime) -> bool:
+        """Assign an open hand-off to a staff user, atomically.
+
+        One conditional ``UPDATE ... WHERE status = 'open'``: of two agents claiming at once,
+        exactly one changes the row; the other's update matches nothing.
+
+        Returns:
+            True when this call claimed it; False when it was not open (claimed, closed, or
+            missing).
+        """
+        return self._assign_open(Handoff.id == handoff_id, staff_id, now) == 1
+
+    def claim_siblings(self, conversation_id: str, staff_id: int, now: dt.datetime) -> int:
+        """Assign the conversation's other open hand-offs to the agent who claimed one.
+
+        Returns:
+            How many were assigned.
+        """
+        return self._assign_open(Handoff.conversation_id == conversation_id, staff_id, now)
+
+    def _assign_open(self, which: Any, staff_id: int, now: dt.datetime) -> int:
+        """Assign the open hand-offs ``which`` selects to a staff user; how many changed."""
+        result = self._session.execute(
+            update(Handoff)
+            .where(which, Handoff.status == HandoffStatus.OPEN)
+            .values(
+                status=HandoffStatus.ASSIGNED,
+                claimed_by_id=staff_id,
+                claimed_at=now,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)
+
+    def finish(
+        self, conversation_id: str, staff_id: int, outcome: HandoffOutcome | str, now: dt.datetime
+    ) -> int:
+        """Close the hand-offs ``staff_id`` holds in a conversation (hand-back or an outcome).
+
+        Returns:
+            How many were closed (0: that user held none there).
+        """
+        result = self._session.execute(
+            update(Handoff)
+            .where(
+                Handoff.conversation_id == conversation_id,
+                Handoff.status == HandoffStatus.ASSIGNED,
+                Handoff.claimed_by_id == staff_id,
+            )
+            .values(
+                status=HandoffStatus.CLOSED,
+                outcome=HandoffOutcome(outcome),
+                closed_at=now,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)
+
+    def mark_notified(self, handoff_id: int, now: dt.datetime) -> bool:
+        """Record that the urgent alert of a hand-off went out; True only the first time.
+
+        A conditional update, so of several web processes exactly one sends the webhook.
+        """
+        result = self._session.execute(
+            update(Handoff)
+            .where(Handoff.id == handoff_id, Handoff.notified_at.is_(None))
+            .values(notified_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount == 1)
+
+    def assigned_for_conversation(self, conversation_id: str) -> Handoff | None:
+        """Return the hand-off an agent holds in a conversation, if any."""
+        found: Handoff | None = self._session.scalars(
+            select(Handoff)
+            .where(
+                Handoff.conversation_id == conversation_id,
+                Handoff.status == HandoffStatus.ASSIGNED,
+            )
+            .order_by(Handoff.id.desc())
+        ).first()
+        return found
 
     def set_status(self, handoff_id: int, status: HandoffStatus | str) -> Handoff:
         """Move a hand-off to ``assigned`` or ``closed``.

@@ -10,6 +10,7 @@ headers of :mod:`bot.web.headers`; request bodies are limited to ``WEB_MAX_BODY_
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import os
@@ -23,6 +24,7 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from bot.db.migrate import upgrade_head
 from bot.db.settings import make_engine, make_session_factory
+from bot.desk.watcher import QueueWatcher
 from bot.policy import load_policy
 from bot.scripts import load_library
 from bot.web.config import WebConfig
@@ -31,9 +33,12 @@ from bot.web.middlewares import csrf_middleware, error_middleware, user_middlewa
 from bot.web.rasa_client import RasaClient
 from bot.web.rasa_domain import load_domain
 from bot.web.routes import setup_routes
+from bot.web.sse import on_shutdown
 from bot.web.state import (
     CHAT_LIMITER,
+    CLOSING,
     CONFIG,
+    DESK,
     DOMAIN,
     HASH_GATE,
     LIBRARY,
@@ -103,6 +108,27 @@ async def throttle_ctx(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
+async def desk_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The agent desk's queue watcher: polls the queue, wakes the desk's streams, alerts."""
+    config = app[CONFIG]
+    app[CLOSING] = asyncio.Event()
+    async with aiohttp.ClientSession() as http:
+        watcher = QueueWatcher(
+            app[SESSIONS],
+            interval=config.desk_poll_seconds,
+            http=http,
+            webhook_url=config.desk_webhook_url,
+            webhook_timeout=config.desk_webhook_timeout,
+        )
+        app[DESK] = watcher
+        task = asyncio.create_task(watcher.run())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await watcher.drain()
+
+
 def _warm_guard() -> None:
     """Load (or rebuild) the guard's classifier now, not on the first draft check."""
     from bot.compliance import GuardModelError, check
@@ -157,6 +183,9 @@ def create_app(config: WebConfig | None = None) -> web.Application:
     app[CONFIG] = config
     setup_templates(app)
     setup_security_headers(app, secure=config.secure_cookies)
-    app.cleanup_ctx.extend([database_ctx, tracker_ctx, rasa_ctx, throttle_ctx, knowledge_ctx])
+    app.cleanup_ctx.extend(
+        [database_ctx, tracker_ctx, rasa_ctx, throttle_ctx, knowledge_ctx, desk_ctx]
+    )
+    app.on_shutdown.append(on_shutdown)  # type: ignore[arg-type]  # aiohttp's Signal typing
     setup_routes(app)
     return app

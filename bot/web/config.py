@@ -19,6 +19,8 @@
 | ``WEB_CHAT_RATE_PER_MINUTE`` | ``20`` | chat messages a minute, per address and per conversation |
 | ``WEB_CHAT_IDLE_MINUTES`` | ``15`` | idle time after which the chat starts a new conversation |
 | ``WEB_MAX_BODY_KB`` | ``64`` | largest request body in KiB (larger: 413) |
+| ``DESK_WEBHOOK_URL`` | unset | the desk POSTs each urgent hand-off here (no personal data) |
+| ``DESK_WEBHOOK_TIMEOUT_SECONDS`` | ``5`` | how long the desk waits for that hook |
 
 ``DATABASE_URL``, ``TRACKER_DB_URL``, ``WEB_PORT`` and ``RASA_TOKEN`` are read by other settings
 objects too; they, and the parsers of every value here, are in :mod:`bot.settings`. A bad value
@@ -31,6 +33,7 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from bot import settings
 from bot.settings import flag, number
@@ -65,6 +68,9 @@ class WebConfig:
         chat_rate_per_minute: Chat messages per minute per address and per conversation.
         chat_idle_seconds: Idle time after which the chat starts a new conversation id.
         max_body_bytes: Largest accepted request body.
+        desk_webhook_url: Where the agent desk announces urgent hand-offs (``None``: nowhere).
+        desk_webhook_timeout: Seconds to wait for that hook.
+        desk_poll_seconds: How often the desk reads the queue, and the live conversation.
     """
 
     database_url: str
@@ -87,6 +93,9 @@ class WebConfig:
     chat_rate_per_minute: int = 20
     chat_idle_seconds: float = 15 * 60
     max_body_bytes: int = 64 * 1024
+    desk_webhook_url: str | None = None
+    desk_webhook_timeout: float = 5.0
+    desk_poll_seconds: float = 1.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> WebConfig:
@@ -121,4 +130,21 @@ class WebConfig:
             chat_rate_per_minute=int(number(env, "WEB_CHAT_RATE_PER_MINUTE", 20, 1, 10000)),
             chat_idle_seconds=60 * number(env, "WEB_CHAT_IDLE_MINUTES", 15, 1, 24 * 60),
             max_body_bytes=1024 * int(number(env, "WEB_MAX_BODY_KB", 64, 4, 10 * 1024)),
+            desk_webhook_url=_webhook_url(env.get("DESK_WEBHOOK_URL", "")),
+            desk_webhook_timeout=number(env, "DESK_WEBHOOK_TIMEOUT_SECONDS", 5.0, 0.1, 60.0),
         )
+
+
+def _webhook_url(value: str) -> str | None:
+    """``DESK_WEBHOOK_URL``: an http(s) URL, or unset.
+
+    Raises:
+        bot.settings.ConfigError: Set to something that is not an http(s) URL.
+    """
+    url = value.strip()
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise settings.ConfigError(f"DESK_WEBHOOK_URL must be an http(s) URL, not {url!r}")
+    return url

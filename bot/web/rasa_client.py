@@ -1,6 +1,10 @@
-"""The two Rasa HTTP calls the web app makes: parse a text, and send a borrower message.
+"""The Rasa HTTP calls the web app makes: parse, send, read a tracker, append events.
 
-``POST {RASA_URL}/model/parse`` needs Rasa started with ``--enable-api``;
+The agent desk reads a conversation's tracker and appends events to it (``pause``, ``resume``,
+an agent's ``bot`` message).
+
+``POST {RASA_URL}/model/parse`` and ``/conversations/{id}/tracker[/events]`` need Rasa started
+with ``--enable-api``;
 ``POST {RASA_URL}/webhooks/rest/webhook`` is the REST channel of ``credentials.yml``. Every call
 carries Rasa's auth token (``--auth-token``) as the ``token`` query parameter when one is set,
 and a borrower message carries the borrower's address as ``metadata.client``.
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 
@@ -42,16 +47,54 @@ class RasaClient:
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._params = {"token": token} if token else {}
 
-    async def _post(self, path: str, payload: dict[str, Any]) -> Any:
+    async def _post(self, path: str, payload: dict[str, Any] | list[dict[str, Any]]) -> Any:
+        return await self._call("POST", path, payload)
+
+    async def _get(self, path: str) -> Any:
+        return await self._call("GET", path)
+
+    async def _call(self, method: str, path: str, payload: Any = None) -> Any:
+        """One call with the token; its JSON answer, or RasaUnavailableError."""
         try:
-            async with self._http.post(
-                f"{self._base}{path}", json=payload, params=self._params, timeout=self._timeout
+            async with self._http.request(
+                method,
+                f"{self._base}{path}",
+                json=payload,
+                params=self._params,
+                timeout=self._timeout,
             ) as response:
                 if response.status >= 400:
                     raise RasaUnavailableError(f"Rasa answered {response.status} on {path}")
                 return await response.json(content_type=None)
         except (aiohttp.ClientError, TimeoutError, ValueError) as error:
             raise RasaUnavailableError(f"Rasa unreachable on {path}: {error}") from error
+
+    @staticmethod
+    def _conversation(conversation_id: str) -> str:
+        return "/conversations/" + quote(conversation_id, safe="")
+
+    async def tracker(self, conversation_id: str) -> dict[str, Any]:
+        """Return a conversation's tracker (events, slots, ``paused``).
+
+        Raises:
+            RasaUnavailableError: No usable answer.
+        """
+        result = await self._get(self._conversation(conversation_id) + "/tracker")
+        if not isinstance(result, dict):
+            raise RasaUnavailableError("unexpected tracker answer")
+        return result
+
+    async def append_events(self, conversation_id: str, events: list[dict[str, Any]]) -> None:
+        """Append events to a conversation (Rasa takes the conversation's lock for it).
+
+        ``{"event": "pause"}`` silences the bot in the conversation (Rasa logs the borrower's
+        messages but predicts no action), ``{"event": "resume"}`` gives it back; a ``bot``
+        event stores an agent's message in the transcript.
+
+        Raises:
+            RasaUnavailableError: Not stored.
+        """
+        await self._post(self._conversation(conversation_id) + "/tracker/events", events)
 
     async def parse(self, text: str) -> dict[str, Any]:
         """Return Rasa's NLU result for a text (intent, entities, ranking).

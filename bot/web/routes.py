@@ -7,12 +7,13 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.web.views import admin, assist, auth, chat, dashboard, review
+from bot.web.views import admin, assist, auth, chat, dashboard, desk, desk_live, review
 
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 CONVERSATION = "/review/conversations/{conversation_id:[^/]+}"
+HANDOFF = "/api/desk/handoffs/{handoff_id}"
 
 
 def setup_routes(app: web.Application) -> None:
@@ -26,10 +27,23 @@ def setup_routes(app: web.Application) -> None:
     router.add_get("/chat", chat.chat_page, name="chat")
     router.add_post("/api/chat", chat.send_message, name="api_chat")
     router.add_post("/api/chat/reset", chat.reset, name="api_chat_reset")
+    router.add_get("/api/chat/events", chat.events, name="api_chat_events")
 
     router.add_get("/assist", assist.assist_page, name="assist")
     router.add_post("/api/assist/suggest", assist.suggest, name="api_assist_suggest")
     router.add_post("/api/assist/check", assist.check, name="api_assist_check")
+
+    router.add_get("/desk", desk.desk_page, name="desk")
+    router.add_get("/api/desk/queue", desk.queue_api, name="api_desk_queue")
+    router.add_get("/api/desk/events", desk.queue_events, name="api_desk_events")
+    router.add_post(f"{HANDOFF}/claim", desk.claim, name="api_desk_claim")
+    router.add_get(f"{HANDOFF}/conversation", desk_live.conversation, name="api_desk_conversation")
+    router.add_get(f"{HANDOFF}/events", desk_live.conversation_events, name="api_desk_stream")
+    router.add_get(f"{HANDOFF}/suggestions", desk_live.suggestions, name="api_desk_suggestions")
+    router.add_post(f"{HANDOFF}/messages", desk_live.send_message, name="api_desk_message")
+    router.add_post(f"{HANDOFF}/verify", desk_live.verify, name="api_desk_verify")
+    router.add_post(f"{HANDOFF}/handback", desk.hand_back, name="api_desk_handback")
+    router.add_post(f"{HANDOFF}/close", desk.close, name="api_desk_close")
 
     router.add_get("/review", review.conversation_list, name="review")
     router.add_get("/review/export/nlu.yml", review.export_nlu, name="export_nlu")

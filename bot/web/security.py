@@ -5,6 +5,7 @@ Roles and what they may do (``PERMISSIONS``):
 | permission | agent | trainer | admin |
 |---|---|---|---|
 | ``assist`` (agent assist page and API) | yes | yes | yes |
+| ``desk`` (the hand-off queue and live takeover) | yes | | yes |
 | ``review`` (review, annotate, export) | | yes | yes |
 | ``dashboard`` | | yes | yes |
 | ``users`` (user administration) | | | yes |
@@ -40,6 +41,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 PERMISSIONS: dict[str, frozenset[StaffRole]] = {
     "assist": frozenset({StaffRole.AGENT, StaffRole.TRAINER, StaffRole.ADMIN}),
+    "desk": frozenset({StaffRole.AGENT, StaffRole.ADMIN}),
     "review": frozenset({StaffRole.TRAINER, StaffRole.ADMIN}),
     "dashboard": frozenset({StaffRole.TRAINER, StaffRole.ADMIN}),
     "users": frozenset({StaffRole.ADMIN}),

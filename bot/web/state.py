@@ -16,6 +16,7 @@ from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
 from bot.db.settings import session_scope
+from bot.desk.watcher import QueueWatcher
 from bot.policy import Policy
 from bot.scripts import Library
 from bot.web.config import WebConfig
@@ -40,6 +41,8 @@ ZONE = web.AppKey("zone", ZoneInfo)
 LOGIN_THROTTLE = web.AppKey("login_throttle", LoginThrottle)
 HASH_GATE = web.AppKey("hash_gate", HashGate)
 CHAT_LIMITER = web.AppKey("chat_limiter", ChatLimiter)
+DESK = web.AppKey("desk_watcher", QueueWatcher)
+CLOSING = web.AppKey("closing", asyncio.Event)  # set at shutdown: server-sent-event streams end
 
 USER = "user"  # request key: the logged-in StaffView, or None
 

@@ -76,6 +76,8 @@ class BotTurn:
     script_id: str | None
     script_version: int | str | None
     kind: str = "bot"
+    agent: str | None = None  # the agent's name when a person sent it from the desk
+    edited: bool = False  # an agent's edited suggestion
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,8 @@ def bot_turn(event: StoredEvent, action: str | None) -> BotTurn:
         action=action,
         script_id=metadata.get("script_id"),
         script_version=metadata.get("script_version"),
+        agent=str(metadata["agent"]) if metadata.get("agent") else None,
+        edited=bool(metadata.get("edited")),
     )
 
 

@@ -12,119 +12,43 @@ Needs Debian's ``chromium`` (``/usr/bin/chromium``, or ``$CHROMIUM``); skipped w
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 import yaml
 
-from bot.db.settings import make_engine, make_session_factory, session_scope
-from bot.web import staff
 from tests.e2e.conftest import MODEL, ROOT, TODAY, Stack
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = ROOT / "results" / "screenshots"
-PASSWORD = "browser-test-password"
-PHONE = {"width": 390, "height": 780}
-DESKTOP = {"width": 1280, "height": 900}
-
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and shutil.which("chromium") is None,
-    reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)",
+from tests.e2e.web_stack import (
+    DESKTOP,
+    PHONE,
+    WebApp,
+    chromium,
+    needs_chromium,
+    running_web_app,
+    shot,
 )
 
+PASSWORD = "browser-test-password"
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class WebApp:
-    """Where the web app answers."""
-
-    url: str
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def web_app(stack: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebApp]:
-    engine = make_engine(stack.database_url)
-    with session_scope(make_session_factory(engine)) as session:
-        for name, role in (("agent1", "agent"), ("trainer1", "trainer")):
-            staff.create_user(session, name, PASSWORD, role)
-    engine.dispose()
-    port = _free_port()
-    env = {
-        **os.environ,
-        "WEB_PORT": str(port),
-        "DATABASE_URL": stack.database_url,
-        "TRACKER_DB_URL": stack.tracker_db_url,
-        "RASA_URL": stack.rasa_url,
-        "RASA_TOKEN": stack.token,
-        "WEB_DEV": "1",
-        "WEB_SECRET_KEY": "browser-test",
-        "BOT_TODAY": TODAY,
-    }
-    log = tmp_path_factory.mktemp("web") / "web.log"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.web"],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"web app exited:\n{log.read_text()[-3000:]}")
-            try:
-                if requests.get(f"{url}/login", timeout=2).ok:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("web app not up after 120 s")
-            time.sleep(0.5)
-        yield WebApp(url)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    users = [("agent1", "agent"), ("trainer1", "trainer")]
+    log_dir = tmp_path_factory.mktemp("web")
+    with running_web_app(stack, users, PASSWORD, "browser-test", log_dir) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _shot(page, name: str) -> None:
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    with chromium() as launched:
+        yield launched
 
 
 def _say(page, text: str) -> list[str]:
@@ -162,7 +86,7 @@ def test_borrower_agent_and_trainer(browser, web_app: WebApp, tmp_path: Path) ->
     assert any("1,131.36" in reply for reply in quote), quote
     recorded = _say(chat, "好的")
     assert any("已为您登记" in reply for reply in recorded), recorded
-    _shot(chat, "chat")
+    shot(chat, "chat")
     phone.close()
 
     # ---------------------------------------------------------------- the agent
@@ -184,7 +108,7 @@ def test_borrower_agent_and_trainer(browser, web_app: WebApp, tmp_path: Path) ->
     marks = assist.locator("#highlighted mark").all_inner_texts()
     assert "坐牢" in "".join(marks)
     assert "不会因此被抓或坐牢" in assist.inner_text("#alternative")  # the truthful answer
-    _shot(assist, "assist")
+    shot(assist, "assist")
     assert "对话审阅" not in assist.inner_text("header")  # agents see assist only
     assist.goto(f"{web_app.url}/review")
     assert "没有权限" in assist.content()
@@ -197,7 +121,7 @@ def test_borrower_agent_and_trainer(browser, web_app: WebApp, tmp_path: Path) ->
     review.goto(f"{web_app.url}/review?outcome=plan")
     link = review.locator("#conversations a[href*='/review/conversations/web-']").first
     conversation_id = link.inner_text()
-    _shot(review, "review_list")
+    shot(review, "review_list")
     link.click()
     review.wait_for_load_state("networkidle")
     page_text = review.inner_text("body")
@@ -218,7 +142,7 @@ def test_borrower_agent_and_trainer(browser, web_app: WebApp, tmp_path: Path) ->
     review.click("#review-form button[type=submit]")
     review.wait_for_load_state("networkidle")
     assert "trainer1 于" in review.inner_text("body")
-    _shot(review, "conversation")
+    shot(review, "conversation")
 
     with review.expect_download() as story_download:
         review.click("#export-story")
@@ -245,7 +169,7 @@ def test_borrower_agent_and_trainer(browser, web_app: WebApp, tmp_path: Path) ->
 
     review.goto(f"{web_app.url}/dashboard")
     assert review.locator("svg.chart").count() == 3
-    _shot(review, "dashboard")
+    shot(review, "dashboard")
     desk.close()
 
 

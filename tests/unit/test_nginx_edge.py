@@ -248,7 +248,7 @@ def test_web_locations_of_the_template_are_the_borrower_routes_of_the_app():
     app = web.Application()
     setup_routes(app)
     routes = {(r.resource.canonical, r.method) for r in app.router.routes() if r.resource}
-    public = {"chat", "api_chat", "api_chat_reset"}
+    public = {"chat", "api_chat", "api_chat_reset", "api_chat_events"}
     expected = {(app.router[name].canonical, m) for name in public for m in ("GET", "POST")}
     locations = re.findall(
         r"location = (\S+) \{\s*limit_except (\w+)[^}]*\}[^}]*proxy_pass http://web",

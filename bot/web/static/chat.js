@@ -53,7 +53,11 @@
     try {
       const data = await post("/api/chat", { message: text });
       typing.remove();
-      if (data.restarted) add("hint", "已开始新的对话。");
+      if (data.restarted) {
+        add("hint", "已开始新的对话。");
+        pushed.close();
+        pushed = follow();
+      }
       data.messages.forEach((message) => add("bot", message.text));
     } catch (error) {
       typing.remove();
@@ -64,8 +68,22 @@
     }
   });
 
+  // What a person at the agent desk says arrives pushed (server-sent events).
+  // The stream follows the conversation of the session cookie: reconnect when it changes.
+  function follow() {
+    const events = new EventSource("/api/chat/events");
+    events.addEventListener("message", (event) => {
+      const message = JSON.parse(event.data);
+      add(message.agent ? "bot agent" : "bot", message.text);
+    });
+    return events;
+  }
+  let pushed = follow();
+
   document.getElementById("chat-reset").addEventListener("click", async () => {
     await post("/api/chat/reset");
+    pushed.close();
+    pushed = follow();
     log.innerHTML = "";
     add("hint", "已开始新的对话。");
   });

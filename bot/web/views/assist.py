@@ -108,15 +108,5 @@ async def check(request: web.Request) -> web.StreamResponse:
     except GuardModelError as error:
         logger.error("draft check impossible: %s", error)
         raise web.HTTPServiceUnavailable(text="compliance guard unavailable") from None
-    return web.json_response(
-        {
-            "ok": result.ok,
-            "violations": result.violations,
-            "segments": [
-                {"text": s.text, "rules": list(s.rules), "messages": list(s.messages)}
-                for s in result.segments
-            ],
-            "alternative": result.alternative.public() if result.alternative else None,
-            "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
-        }
-    )
+    elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+    return web.json_response({**result.public(), "elapsed_ms": elapsed_ms})

@@ -7,10 +7,20 @@ message the next message starts a new conversation id (Rasa also expires verific
 side). Messages are limited per client address and per conversation
 (``WEB_CHAT_RATE_PER_MINUTE``). Whatever goes wrong past the input checks, the borrower reads an
 approved script: ``{"messages": [{"text": ...}]}`` with 429 (too fast) or 503 (Rasa down).
+
+``GET /api/chat/events`` pushes what a person at the agent desk says (server-sent events): while
+an agent holds this browser's conversation, the stream polls Rasa's tracker about once a second
+for new ``bot`` events of the agent or the desk ("a person has joined", "the assistant is
+back"). The tracker is the one source, so it works with any number of web processes; when no
+agent holds the conversation the stream only checks our database, and never calls Rasa (which
+would create a tracker for every page view).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import datetime as dt
 import logging
 import secrets
 import time
@@ -20,12 +30,16 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
+from bot.db.types import utcnow
+from bot.desk import live
+from bot.desk.claims import under_takeover
 from bot.dialogue.safe_replies import TOO_LONG_SCRIPT, UNAVAILABLE_SCRIPT
 from bot.inbound import MAX_MESSAGE_CHARS
+from bot.web import sse
 from bot.web.address import client_address
 from bot.web.payload import json_object, text_field
 from bot.web.rasa_client import RasaUnavailableError
-from bot.web.state import CHAT_LIMITER, CONFIG, LIBRARY, POLICY, RASA
+from bot.web.state import CHAT_LIMITER, CONFIG, LIBRARY, POLICY, RASA, run_db
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +49,8 @@ RETRY_AFTER_SECONDS = 60
 # What the page itself says to the borrower comes from the scripts library too.
 HINT_SCRIPT = "opening.chat_hint"
 RATE_LIMITED_SCRIPT = "fallback.rate_limited"
+# How long after a hand-off closed the page still follows the tracker (for the hand-back notice).
+TAKEOVER_GRACE = dt.timedelta(seconds=10)
 
 
 def _now() -> float:
@@ -115,3 +131,51 @@ async def reset(request: web.Request) -> web.StreamResponse:
     session[SENDER_KEY] = _new_sender()
     session[SEEN_KEY] = _now()
     return web.json_response({"ok": True})
+
+
+def _stream_cursor(request: web.Request) -> float:
+    """Where the stream starts: ``Last-Event-ID`` after a reconnection, else now (no history)."""
+    try:
+        value = float(request.headers.get("Last-Event-ID", ""))
+    except ValueError:
+        return time.time()
+    return value if value >= 0 else time.time()
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    """Server-sent ``message`` events: what the agent holding this conversation says.
+
+    Only this browser's own conversation (the id in its session cookie); without one the stream
+    stays empty.
+    """
+    session = await get_session(request)
+    sender = session.get(SENDER_KEY)
+    cursor = _stream_cursor(request)
+    interval = min(request.app[CONFIG].desk_poll_seconds, 1.0)
+    response = await sse.open_stream(request)
+    if not isinstance(sender, str):
+        return response
+    deadline = asyncio.get_running_loop().time() + sse.MAX_STREAM_SECONDS
+    with contextlib.suppress(ConnectionResetError):
+        while asyncio.get_running_loop().time() < deadline:
+            cursor = await _push_agent_messages(request, response, sender, cursor)
+            if not await sse.pause(request, interval):
+                break
+    return response
+
+
+async def _push_agent_messages(
+    request: web.Request, response: web.StreamResponse, sender: str, cursor: float
+) -> float:
+    if not await run_db(request, under_takeover, sender, utcnow(), TAKEOVER_GRACE):
+        return cursor
+    try:
+        tracker = await request.app[RASA].tracker(sender)
+    except RasaUnavailableError as error:
+        logger.warning("chat stream: %s", error)
+        return cursor
+    for message in live.desk_notices_after(tracker, cursor):
+        body = {"text": message.text, "agent": message.who == "agent"}
+        await sse.send(response, "message", body, event_id=repr(message.at))
+        cursor = message.at
+    return cursor

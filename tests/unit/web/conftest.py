@@ -140,9 +140,17 @@ async def rasa_stub(aiohttp_server: Callable[..., Awaitable[TestServer]]) -> Stu
             ]
         )
 
+    async def tracker(request: web.Request) -> web.Response:
+        if stub.fail:
+            return web.Response(status=500)
+        return web.json_response({"sender_id": request.match_info["sender"], "events": []})
+
     app = web.Application()
     app.router.add_post("/model/parse", parse)
     app.router.add_post("/webhooks/rest/webhook", webhook)
+    # The agent desk's calls (tests/unit/web/desk/ has a stub that keeps trackers).
+    app.router.add_get("/conversations/{sender}/tracker", tracker)
+    app.router.add_post("/conversations/{sender}/tracker/events", tracker)
     server = await aiohttp_server(app)
     stub.url = str(server.make_url("")).rstrip("/")
     return stub

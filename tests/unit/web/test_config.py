@@ -18,6 +18,7 @@ def test_defaults_from_an_empty_environment() -> None:
     assert (config.login_max_failures, config.login_window_seconds) == (5, 900)
     assert (config.hash_concurrency, config.chat_rate_per_minute) == (2, 20)
     assert (config.chat_idle_seconds, config.max_body_bytes) == (900, 65536)
+    assert (config.desk_webhook_url, config.desk_webhook_timeout) == (None, 5.0)
 
 
 def test_reads_every_variable() -> None:
@@ -40,8 +41,12 @@ def test_reads_every_variable() -> None:
             "WEB_CHAT_RATE_PER_MINUTE": "10",
             "WEB_CHAT_IDLE_MINUTES": "30",
             "WEB_MAX_BODY_KB": "32",
+            "DESK_WEBHOOK_URL": "https://hooks.example/desk",
+            "DESK_WEBHOOK_TIMEOUT_SECONDS": "2.5",
         }
     )
+    assert config.desk_webhook_url == "https://hooks.example/desk"
+    assert config.desk_webhook_timeout == 2.5
     assert config.database_url == "postgresql+psycopg2://u@h/db"
     assert config.tracker_db_url == "sqlite:////tmp/t.db"
     assert config.rasa_url == "http://rasa:5005"
@@ -77,7 +82,7 @@ def test_every_variable_is_documented_in_the_table() -> None:
     import bot.web.config as module
 
     source = Path(module.__file__).read_text(encoding="utf-8")
-    read = set(re.findall(r'"((?:WEB|RASA|DATABASE|TRACKER)_[A-Z_]+)"', source))
+    read = set(re.findall(r'"((?:WEB|RASA|DATABASE|TRACKER|DESK)_[A-Z_]+)"', source))
     documented = set(re.findall(r"``([A-Z_]+)``", module.__doc__ or ""))
     assert read and read <= documented
 
@@ -95,6 +100,9 @@ def test_every_variable_is_documented_in_the_table() -> None:
         ("WEB_LOGIN_MAX_FAILURES", "0"),
         ("WEB_CHAT_RATE_PER_MINUTE", "lots"),
         ("WEB_MAX_BODY_KB", "1"),
+        ("DESK_WEBHOOK_URL", "ftp://hooks.example/x"),
+        ("DESK_WEBHOOK_URL", "hooks.example/x"),
+        ("DESK_WEBHOOK_TIMEOUT_SECONDS", "0"),
     ],
 )
 def test_bad_values_are_refused_with_the_variable_name(name: str, value: str) -> None:

@@ -7,6 +7,7 @@ from bot.web.security import PERMISSIONS
 from tests.unit.web.conftest import page_token
 
 CONVERSATION = "/review/conversations/conv-plan"
+HANDOFF = "/api/desk/handoffs/1"  # the sample data's open fallback hand-off
 # (method, path, permission or None for public routes, JSON body or form data)
 ROUTES = [
     ("GET", "/", None, None),
@@ -16,9 +17,21 @@ ROUTES = [
     ("GET", "/chat", None, None),
     ("POST", "/api/chat", None, {"json": {"message": "你好"}}),
     ("POST", "/api/chat/reset", None, {"json": {}}),
+    ("GET", "/api/chat/events", None, None),
     ("GET", "/assist", "assist", None),
     ("POST", "/api/assist/suggest", "assist", {"json": {"message": "我想分12期"}}),
     ("POST", "/api/assist/check", "assist", {"json": {"text": "请按时还款"}}),
+    ("GET", "/desk", "desk", None),
+    ("GET", "/api/desk/queue", "desk", None),
+    ("GET", "/api/desk/events", "desk", None),
+    ("POST", f"{HANDOFF}/claim", "desk", {"json": {}}),
+    ("GET", f"{HANDOFF}/conversation", "desk", None),
+    ("GET", f"{HANDOFF}/events", "desk", None),
+    ("GET", f"{HANDOFF}/suggestions", "desk", None),
+    ("POST", f"{HANDOFF}/messages", "desk", {"json": {"text": "您好"}}),
+    ("POST", f"{HANDOFF}/verify", "desk", {"json": {}}),
+    ("POST", f"{HANDOFF}/handback", "desk", {"json": {}}),
+    ("POST", f"{HANDOFF}/close", "desk", {"json": {"outcome": "plan"}}),
     ("GET", "/review", "review", None),
     ("GET", "/review/export/nlu.yml", "review", None),
     ("GET", CONVERSATION, "review", None),
@@ -61,6 +74,7 @@ def test_every_route_is_in_the_matrix(config) -> None:
         for m, p in covered
     }
     canonical = {(m, p.replace("/alice/", "/{name}/")) for m, p in canonical}
+    canonical = {(m, p.replace(HANDOFF, "/api/desk/handoffs/{handoff_id}")) for m, p in canonical}
     assert registered == canonical
 
 

@@ -11,9 +11,9 @@ def _user(role: StaffRole) -> StaffView:
 
 def test_roles_matrix() -> None:
     expected = {
-        StaffRole.AGENT: {"assist"},
+        StaffRole.AGENT: {"assist", "desk"},
         StaffRole.TRAINER: {"assist", "review", "dashboard"},
-        StaffRole.ADMIN: {"assist", "review", "dashboard", "users"},
+        StaffRole.ADMIN: {"assist", "desk", "review", "dashboard", "users"},
     }
     for role, permissions in expected.items():
         assert {p for p in PERMISSIONS if allowed(_user(role), p)} == permissions
