@@ -25,5 +25,8 @@ NLU_FALLBACK: Final = "nlu_fallback"
 QUESTIONS: Final = frozenset(
     {"ask_balance", "ask_fees", "ask_consequences", "ask_payment_methods", "ask_bot_identity"}
 )
+#: What a message may ask first and still have a second question of ``QUESTIONS`` answered
+#: ("最低还多少？能不能分期？", "我要投诉，顺便问下我现在还欠多少").
+FIRST_REQUESTS: Final = QUESTIONS | {"request_installment", "request_fee_waiver", "complain"}
 #: The turns that count as "not understood" (two in a row hand over to a human).
 NOT_UNDERSTOOD: Final = frozenset({NLU_FALLBACK, OUT_OF_SCOPE})

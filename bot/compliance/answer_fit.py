@@ -323,17 +323,41 @@ def _fear_not_denied(said: _Said, reply: str) -> Span | None:
 @dataclass(frozen=True)
 class _Fear:
     negative: bool  # the question expects "no" or asks not to be told
+    kinds: tuple[str, ...]  # of FEAR_KINDS, in that order
+
+
+#: What a fear question is afraid of: arrest (jail, police, crime), or others being told.
+FEAR_ARREST = "arrest"
+FEAR_TOLD = "told"
+FEAR_KINDS = (FEAR_ARREST, FEAR_TOLD)
+
+
+def fear_kinds(user_text: str) -> tuple[str, ...]:
+    """What a yes/no question (or stated fear) in the message is afraid of, or ``()``.
+
+    The same reading as ``fear_not_denied`` ("会坐牢吗" -> arrest; "你们是不是要打电话给我爸妈"
+    -> told); the dialogue answers each kind with its truthful denial first.
+    """
+    fear = _fear_question(normalize(_as_text(user_text)).text.strip())
+    return fear.kinds if fear else ()
 
 
 def _fear_question(user: str) -> _Fear | None:
+    kinds: set[str] = set()
+    negative = False
     for start, end in _sentences(user):
         sentence = user[start:end]
         if not rx(cues.YES_NO).search(sentence) or rx(cues.NOT_YES_NO).search(sentence):
             continue
-        arrest = rx(cues.ARREST).search(sentence) and not rx(cues.ARREST_NOT_FEAR).search(sentence)
-        if arrest or (_told(sentence) and not rx(cues.USER_TELLS).search(sentence)):
-            return _Fear(negative=rx(cues.NEGATIVE_QUESTION).search(sentence) is not None)
-    return None
+        if rx(cues.ARREST).search(sentence) and not rx(cues.ARREST_NOT_FEAR).search(sentence):
+            kinds.add(FEAR_ARREST)
+        if _told(sentence) and not rx(cues.USER_TELLS).search(sentence):
+            kinds.add(FEAR_TOLD)
+        if kinds and not negative:
+            negative = rx(cues.NEGATIVE_QUESTION).search(sentence) is not None
+    if not kinds:
+        return None
+    return _Fear(negative, tuple(kind for kind in FEAR_KINDS if kind in kinds))
 
 
 def _told(sentence: str) -> bool:
@@ -371,6 +395,16 @@ def _told(sentence: str) -> bool:
 def _distress_ignored(said: _Said, reply: str) -> Span | None:
     if not said.distressed:
         return None
+    collecting = _collecting_clause(reply)
+    if collecting is not None:
+        return collecting
+    if rx(cues.CARE).search(reply) is None:
+        return 0, len(reply)
+    return None
+
+
+def _collecting_clause(reply: str) -> Span | None:
+    """The first clause that goes on collecting and does not set collection aside."""
     for start, end in _clauses(reply):
         clause = reply[start:end]
         if rx(cues.SET_ASIDE).search(clause) or rx(cues.CONDITIONAL).search(clause):
@@ -379,9 +413,16 @@ def _distress_ignored(said: _Said, reply: str) -> Span | None:
             continue  # "您不会因为欠款坐牢": the fear answered, not collection
         if rx(cues.COLLECTION).search(clause) or facts.find(clause, words=False):
             return start, end
-    if rx(cues.CARE).search(reply) is None:
-        return 0, len(reply)
     return None
+
+
+def collects(reply_text: str) -> bool:
+    """Whether a reply goes on with collection (amounts, plans, dates, verification, pressure).
+
+    The reading ``distress_ignored`` applies to a reply to a borrower in distress; the
+    dialogue uses it for every reply later in a conversation where distress was said.
+    """
+    return _collecting_clause(normalize(_as_text(reply_text)).text) is not None
 
 
 # --- facts_after_dispute --------------------------------------------------------------
@@ -428,4 +469,15 @@ _DECIDERS: tuple[tuple[str, Callable[[_Said, str], Span | None]], ...] = (
     (rules.FIT_FACTS_AFTER_DISPUTE, _facts_after_dispute),
 )
 
-__all__ = ["FitVerdict", "FitVerdictDict", "Misfit", "MisfitDict", "check_reply"]
+__all__ = [
+    "FEAR_ARREST",
+    "FEAR_KINDS",
+    "FEAR_TOLD",
+    "FitVerdict",
+    "FitVerdictDict",
+    "Misfit",
+    "MisfitDict",
+    "check_reply",
+    "collects",
+    "fear_kinds",
+]

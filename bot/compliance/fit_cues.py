@@ -190,7 +190,7 @@ THIRD_PARTY = (
 #: Telling, calling, visiting, exposing.
 CONTACT = (
     r"告诉|通知|联系|打电话|打给|打(?:畀|到|去)|电话|da dian hua|gao su|tong zhi|lian xi|找|知道|"
-    r"接到|发(?:短信|信息|消息|律师函|函|催收函|通知|信)|寄|短信|上门|去|到|来|曝光|爆|说|传|打俾|"
+    r"接到|发(?:短信|信息|消息|律师函|函|催收函|通知|信)|寄|短信|上门|去|到|来|曝光|爆|说|讲|传|打俾|"
     r"骚扰|催|连累|牵连|\btell|\bcall|contact|notify|inform|visit|\bknow|\btext|message|"
     r"\breach|show up|\bsend\b|find out|learn about|hear about"
 )
@@ -349,6 +349,8 @@ DISPUTE = (
 #: tenor ("搞错了 不是15号 是20号还"): no dispute.
 SELF_CORRECTION = (
     r"(?:打|写|输|填|说)错了?[^。]{0,8}(?:是|应该是|改成?)\s*\d{3,}|"
+    r"(?:搞|弄|说|记|算)错了?[^。]{0,8}(?:明天|后天|下周|下礼拜|周[一二三四五六日天]|礼拜|\d+号)"
+    r"[^。]{0,8}还|"
     r"(?:不是|不对)[^。]{0,12}(?:是|改成?|换成?)[^,。]{0,4}?"
     r"(?:\d+|[一二两三四五六七八九十]+)\s*(?:号|日|期|月底?)"
 )

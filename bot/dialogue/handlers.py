@@ -23,6 +23,7 @@ from bot.dialogue.questions import fears
 from bot.dialogue.store import AccountView, Store
 from bot.dialogue.turn import (
     IDENTITY_RETRY,
+    IN_DISTRESS,
     LOCKED,
     PENDING_OFFER,
     REQUEST_ENTITY,
@@ -58,8 +59,15 @@ from bot.policy.waivers import check_fee_waiver
 logger = logging.getLogger(__name__)
 
 FULL_PAYMENT = re.compile(r"还清|全部|全额|结清|一次性|所有的?钱|pay (it )?all|in full", re.I)
+# The minimum payment named without its figure ("先还最低的", "还最低还款额").
+MINIMUM_PAYMENT = re.compile(r"最低(?:的|还款额?|那个|额度)?|(?:the )?minimum", re.I)
 # The borrower accepts in the same breath as naming the plan ("那就12期，确认办理").
-CONFIRMATION = re.compile(r"确认|确定|办理吧|就办|就这个|就它了|就这样|没问题|confirm", re.I)
+CONFIRMATION = re.compile(
+    r"确认|确定|办理吧|就办|就这个|就它了|就这样|没问题|confirm|"
+    r"^\s*(?:行|好的?|可以|嗯|成|中|ok)(?:[，,。!！\s]|$)|"
+    r"(?:那)?就\s*(?:\d+|[一二三四五六七八九十两]+)\s*期",
+    re.I,
+)
 # The borrower corrects what they said before ("不对，改成3000", "15号来不及，改到下周一").
 CORRECTION = re.compile(
     r"不对|错了|说错|搞错|改成|改为|改到|改在|换成|更正|其实是|应该是|actually|change it", re.I
@@ -490,6 +498,8 @@ def promise_to_pay(turn: Turn, ctx: Context) -> Outcome:
         due = (dates[0] if dates else None) or _date(partial.get("date"))
     if FULL_PAYMENT.search(turn.text or ""):
         amount = figures.total_due
+    elif amount is None and MINIMUM_PAYMENT.search(turn.text or ""):
+        amount = figures.minimum_payment
     decision = check_promise(amount, due, turn.today, figures, ctx.policy)
     out = Outcome()
     keep = make_offer(OfferKind.PROMISE, amount=str(amount) if amount else None)
@@ -666,7 +676,7 @@ def express_distress(turn: Turn, ctx: Context) -> Outcome:
     _handoff(turn, ctx, "distress", "urgent", outcome=False)
     ctx.store.record_outcome(turn.conversation_id, "distress", account_id)
     out = Outcome(end_form=True).say("safety.distress")
-    out.slots.update({"pending_request": None, PENDING_OFFER: None})
+    out.slots.update({"pending_request": None, PENDING_OFFER: None, IN_DISTRESS: True})
     return out
 
 

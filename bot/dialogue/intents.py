@@ -23,9 +23,16 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bot import intent_names as names
+from bot.compliance.answer_fit import collects
 from bot.dialogue import handlers as h
+from bot.dialogue import messages
 from bot.dialogue.handlers import Handler
-from bot.dialogue.turn import REQUEST_ENTITY, Outcome, Turn
+from bot.dialogue.questions import ANSWERS as FEAR_ANSWERS
+from bot.dialogue.questions import truth_first
+from bot.dialogue.turn import IN_DISTRESS, REQUEST_ENTITY, Outcome, Reply, Turn
+
+AFTER_DISTRESS_SCRIPT = "safety.collection_paused"
+FEAR_ANSWER_SCRIPTS = frozenset(FEAR_ANSWERS.values())
 
 
 class Facts(str, Enum):
@@ -166,13 +173,14 @@ def answer_second_question(turn: Turn, ctx: h.Context, outcome: Outcome) -> Outc
     """Answer a second question asked in the same message, after the first one's answer.
 
     The NLU names it in the ``request`` entity ("我现在欠多少？还有怎么还？": ask_balance, then
-    ask_payment_methods). Only between the questions of ``intent_names.QUESTIONS``, to a
-    verified borrower (before verification the first question starts verification and is
-    answered after it), and not when the first answer ended a form.
+    ask_payment_methods). Only a question of ``intent_names.QUESTIONS`` after one of
+    ``FIRST_REQUESTS``, to a verified borrower (before verification the first question
+    starts verification and is answered after it), and not when the first answer ended a
+    form.
     """
     second = turn.entity(REQUEST_ENTITY)
     if (
-        turn.intent not in names.QUESTIONS
+        turn.intent not in names.FIRST_REQUESTS
         or second not in names.QUESTIONS
         or second == turn.intent
         or not turn.verified
@@ -184,9 +192,51 @@ def answer_second_question(turn: Turn, ctx: h.Context, outcome: Outcome) -> Outc
     return outcome.extend(HANDLERS[second](replay, ctx))
 
 
+def answer_turn(handler: Handler, turn: Turn, ctx: h.Context) -> Outcome:
+    """Run the handler of a turn, with what every answer to a borrower's message owes.
+
+    A turn's own handler also answers a second question and puts the truthful denial of a
+    fear first (:func:`bot.dialogue.questions.truth_first`). Form questions and the
+    verification check run through the runtime too, on the same message: they add nothing,
+    so nothing is said twice.
+    """
+    outcome = handler(turn, ctx)
+    if handler not in _TURN_HANDLERS:
+        return outcome
+    outcome = answer_second_question(turn, ctx, outcome)
+    return no_collection_after_distress(turn, truth_first(turn.text, outcome))
+
+
+def no_collection_after_distress(turn: Turn, outcome: Outcome) -> Outcome:
+    """After distress in this conversation, a reply that would collect is replaced by care.
+
+    "你们还会逼我还钱吗" after "我不想活了" gets "现在先不谈还款的事…12356", not the credit
+    report; the truthful denial of a fear stays. Which replies collect is the answer-fit
+    check's reading (:func:`bot.compliance.answer_fit.collects`).
+    """
+    if not turn.slots.get(IN_DISTRESS) or turn.intent == names.EXPRESS_DISTRESS:
+        return outcome
+    library = messages.library()
+    kept = [
+        reply
+        for reply in outcome.replies
+        if reply.script_id in FEAR_ANSWER_SCRIPTS
+        or not collects(library.render(reply.script_id, dict(reply.params), seed="check").text)
+    ]
+    if len(kept) == len(outcome.replies):
+        return outcome
+    outcome.replies[:] = [*kept, Reply(AFTER_DISTRESS_SCRIPT, {})]
+    return outcome
+
+
 def respond(turn: Turn, ctx: h.Context) -> Outcome:
     """Answer a turn with the handler of its intent (unknown intents fall back)."""
     return HANDLERS.get(turn.intent, h.fallback)(turn, ctx)
 
 
 ACTION_HANDLERS[RESPOND_ACTION] = respond
+
+# The handlers that answer a borrower's message (not a form question or a check).
+_TURN_HANDLERS: frozenset[Handler] = frozenset(
+    handler for name, handler in ACTION_HANDLERS.items() if name != "action_after_verification"
+)

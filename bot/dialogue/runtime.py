@@ -23,7 +23,7 @@ from bot.db.conversation_state import verified_party
 from bot.db.migrate import upgrade_head
 from bot.db.settings import make_engine, make_session_factory, session_scope
 from bot.dialogue.handlers import Context, Handler
-from bot.dialogue.intents import answer_second_question
+from bot.dialogue.intents import answer_turn
 from bot.dialogue.messages import Composed, check_fit, compose
 from bot.dialogue.safe_replies import count_failure, safe_messages
 from bot.dialogue.sql_store import SqlStore
@@ -175,8 +175,7 @@ def _execute(
         turn = dataclasses.replace(turn, slots={**turn.slots, **truth})
         store = SqlStore(session, rules.verification)
         handler_context = Context(store=store, policy=rules)
-        outcome = handler(turn, handler_context)
-        outcome = answer_second_question(turn, handler_context, outcome)
+        outcome = answer_turn(handler, turn, handler_context)
         context = guard_context(turn, outcome, rules) if guard else None
         composed: Composed = compose(
             outcome.replies,

@@ -17,6 +17,8 @@ PENDING_OFFER = "pending_offer"
 IDENTITY_RETRY = "identity_retry"
 # The NLU's name for the request inside an identity message (its value is an intent name).
 REQUEST_ENTITY = "request"
+# Set once the borrower wrote of despair or self-harm: the conversation collects no more.
+IN_DISTRESS = "in_distress"
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ is added when that intent is a real request (not provide_identity, affirm, greet
 nlu_fallback) with a probability of at least ``request_threshold``. Its span is the remainder.
 
 A message that asks two questions ("我现在欠多少？还有怎么还？") gets the same entity for
-the second: when the top intent is one of ``intent_names.QUESTIONS``, each clause (cut at
-question marks, full stops, semicolons, "还有", "另外", "顺便", "also") is classified alone, and
+the second: when the top intent is one of ``intent_names.FIRST_REQUESTS``, each clause (cut at
+punctuation, "还有", "另外", "顺便", "再说下", "also") is classified alone, and
 the first clause whose intent is another of those questions, at ``request_threshold`` or
 more, names it.
 """
@@ -56,7 +56,14 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.intent_names import AFFIRM, GREET, NLU_FALLBACK, PROVIDE_IDENTITY, QUESTIONS
+from bot.intent_names import (
+    AFFIRM,
+    FIRST_REQUESTS,
+    GREET,
+    NLU_FALLBACK,
+    PROVIDE_IDENTITY,
+    QUESTIONS,
+)
 from bot.nlu.entities import ENTITY_TYPES, ID_LAST4, PHONE
 from bot.nlu.identifiers import identity_remainder
 from bot.nlu.matches import overlaps
@@ -71,7 +78,9 @@ REQUEST_ENTITY = "request"
 IDENTITY_INTENT = PROVIDE_IDENTITY
 #: Intents that are no request of their own next to an identity ("对 是我 13800001111").
 NOT_REQUESTS = frozenset({IDENTITY_INTENT, AFFIRM, GREET, NLU_FALLBACK})
-_CLAUSE = re.compile(r"[?？。;；!！\n]+|还有|另外|顺便(?:问(?:一下|下)?)?|(?i:\balso\b)")
+_CLAUSE = re.compile(
+    r"[?？。;；!！,，\n]+|还有|另外|顺便(?:问(?:一下|下)?)?|再说下|再问下|(?i:\balso\b)"
+)
 """Where a second question may start ("…多少？还有怎么还？")."""
 
 
@@ -236,7 +245,7 @@ class CharNgramIntentClassifier(GraphComponent, IntentClassifier):  # type: igno
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             if ranking[0][INTENT_NAME_KEY] == IDENTITY_INTENT:
                 self._add_request(message, self._scorer)
-            elif ranking[0][INTENT_NAME_KEY] in QUESTIONS:
+            elif ranking[0][INTENT_NAME_KEY] in FIRST_REQUESTS:
                 self._add_second_question(message, self._scorer, ranking[0][INTENT_NAME_KEY])
         return messages
 

@@ -7,6 +7,7 @@ import pytest
 
 from bot.compliance import FitVerdict, GuardContext, check_reply, rules
 from bot.compliance import answer_fit as answer_fit_module
+from bot.compliance.answer_fit import collects, fear_kinds
 from bot.compliance.answer_fit_bench import measure, sample_pairs
 from bot.compliance.answer_fit_eval import (
     PairsError,
@@ -414,6 +415,7 @@ MESSAGE_FOR = {
     "unverified_debt_question": "我还欠多少钱",
     "verification_form.id_last4": "13800001111",
     "verification_form.id_last4_after_mismatch": "身份证后四位是1234",
+    "after_distress": "你们还会逼我还钱吗",
     "verification_form.mobile": "我想查一下账单",
     "verification_form.mobile_masked": "我手机138****1111",
     "verification_locked": "身份证后四位1234",
@@ -585,3 +587,29 @@ def test_what_held_out_set_4_found_is_flagged(user: str, reply: str, label: str)
 )
 def test_what_held_out_set_4_found_fits(user: str, reply: str) -> None:
     assert labels(user, reply) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("你们是不是要打电话给我爸妈还有我领导？", ("told",)),
+        ("你哋会唔会同我屋企人讲我欠钱？", ("told",)),
+        ("不还会坐牢吗？会不会通知我单位", ("arrest", "told")),
+        ("我想分期", ()),
+        ("我要不要告诉家里人", ()),
+    ],
+)
+def test_fear_kinds_name_what_a_question_fears(text: str, kinds: tuple[str, ...]) -> None:
+    assert fear_kinds(text) == kinds
+
+
+def test_collects_reads_collection_not_care() -> None:
+    assert collects("如实告诉您：逾期记录会按规定报送个人征信系统。")
+    assert collects("请问您计划哪天还款？")
+    assert not collects("现在先不谈还款的事，工作人员会尽快联系您。请拨打12356。")
+    assert not collects("您好，请问还有什么可以帮您？")
+
+
+def test_a_promise_corrected_with_its_own_mistake_is_no_dispute() -> None:
+    assert labels("哦搞错了，那就后天还500", "已为您登记还款承诺：12月2日之前还款500元。") == []
+    assert DISPUTE in labels("你们搞错了，这钱不是我的", "您的应还总额为12,580元。")

@@ -181,3 +181,50 @@ def test_before_verification_only_the_first_question_starts_verification(ctx):
 
     turn = make_turn("ask_balance", "欠多少？怎么还？", request="ask_payment_methods")
     assert answer_second_question(turn, ctx, Outcome()).replies == []
+
+
+def test_a_fear_question_the_nlu_read_as_a_complaint_still_gets_the_no_first(ctx):
+    from bot.dialogue.intents import ACTION_HANDLERS, answer_turn
+
+    turn = make_turn("complain", "你们是不是要打电话给我爸妈还有我领导？")
+    outcome = answer_turn(ACTION_HANDLERS["action_handle_complaint"], turn, ctx)
+    assert outcome.replies[0].script_id == "consequences.no_third_party"
+    assert len([r for r in outcome.replies if r.script_id.startswith("consequences.no_")]) == 1
+
+
+def test_a_cantonese_fear_of_family_being_told_gets_the_no_first(ctx):
+    from bot.dialogue.intents import ACTION_HANDLERS, answer_turn
+
+    turn = make_turn("ask_consequences", "你哋会唔会同我屋企人讲我欠钱？")
+    outcome = answer_turn(ACTION_HANDLERS["action_explain_consequences"], turn, ctx)
+    assert outcome.replies[0].script_id == "consequences.no_third_party"
+
+
+def test_after_distress_the_conversation_collects_no_more(ctx, verified_slots):
+    from bot.dialogue.intents import ACTION_HANDLERS, answer_turn
+
+    slots = {**verified_slots(), "in_distress": True}
+    turn = make_turn("ask_consequences", "你们还会逼我还钱吗", slots)
+    outcome = answer_turn(ACTION_HANDLERS["action_explain_consequences"], turn, ctx)
+    scripts = [reply.script_id for reply in outcome.replies]
+    assert "consequences.truthful" not in scripts
+    assert scripts[-1] == "safety.collection_paused"
+    balance = answer_turn(
+        ACTION_HANDLERS["action_tell_balance"], make_turn("ask_balance", "欠多少", slots), ctx
+    )
+    assert [r.script_id for r in balance.replies] == ["safety.collection_paused"]
+    # the distress reply itself marks the conversation
+    distress = make_turn("express_distress", "我不想活了", verified_slots())
+    assert answer_turn(ACTION_HANDLERS["action_handle_distress"], distress, ctx).slots[
+        "in_distress"
+    ]
+
+
+def test_a_complaint_and_a_balance_question_get_both_answers(ctx, verified_slots):
+    from bot.dialogue.intents import ACTION_HANDLERS, answer_turn
+
+    turn = make_turn(
+        "complain", "我要投诉，顺便问下我现在还欠多少", verified_slots(), request="ask_balance"
+    )
+    outcome = answer_turn(ACTION_HANDLERS["action_handle_complaint"], turn, ctx)
+    assert [r.script_id for r in outcome.replies][-1].startswith("balance.")

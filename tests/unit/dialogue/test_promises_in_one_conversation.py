@@ -8,6 +8,7 @@ borrower committed to, not how often they said it.
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from bot.db import models
@@ -117,3 +118,18 @@ def test_naming_the_quoted_plan_with_a_confirmation_records_it(ctx, session, ver
     # Without a confirmation, naming a tenor quotes it (and records nothing).
     again = respond(make_turn("request_installment", "那6期呢", slots, installments=6), ctx)
     assert again.replies[-1].script_id == "plans.quote"
+
+
+@pytest.mark.parametrize("text", ["行，就12期吧", "好，就十二期", "可以 就12期"])
+def test_a_plain_yes_naming_the_quoted_tenor_records_it(ctx, session, verified_slots, text):
+    slots = {**verified_slots(), "pending_offer": {"kind": "installment", "tenor": 12}}
+    out = respond(make_turn("request_installment", text, slots, installments=12), ctx)
+    assert out.replies[-1].script_id == "plans.recorded"
+
+
+def test_the_minimum_named_in_words_is_the_minimum_payment(ctx, session, verified_slots):
+    slots = {**verified_slots(), "pending_offer": {"kind": "promise", "date": "2026-12-10"}}
+    out = respond(make_turn("promise_to_pay", "先还最低的", slots), ctx)
+    assert out.replies[-1].script_id == "promise.recorded"
+    (promise,) = session.execute(select(models.PromiseToPay)).scalars().all()
+    assert str(promise.amount) == "1258.00"
