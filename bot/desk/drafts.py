@@ -25,6 +25,7 @@ from bot.compliance import GuardContext, check, check_reply
 from bot.compliance.verdict import Violation
 from bot.desk.live import AGENT_KEY, DESK_KEY
 from bot.dialogue.values import placeholder_values
+from bot.intent_names import EXPRESS_DISTRESS
 from bot.policy import Policy
 from bot.scripts import Library, ScriptError
 
@@ -48,10 +49,13 @@ class AgentDraft:
     general_facts: bool = False  # from a script marked ``facts: general``
 
 
-def _fit_violations(user_text: str | None, text: str) -> list[Violation]:
-    if not user_text:
+def _fit_violations(user_text: str | None, text: str, in_distress: bool) -> list[Violation]:
+    if not user_text and not in_distress:
         return []
-    fit = check_reply(user_text, text)
+    # Distress earlier in the conversation counts as the NLU's reading of the latest message:
+    # the agent's collection talk is refused until a person has dealt with it.
+    context = GuardContext(borrower_intent=EXPRESS_DISTRESS) if in_distress else None
+    fit = check_reply(user_text or "…", text, context)
     return [
         Violation(rule=FIT_PREFIX + m.label, message=m.message, start=m.start, end=m.end)
         for m in fit.misfits
@@ -69,6 +73,7 @@ def review_draft(
     policy: Policy,
     today: dt.date,
     general_facts: bool = False,
+    in_distress: bool = False,
 ) -> DraftCheck:
     """Check an agent's message against the guard and the borrower's latest message.
 
@@ -84,6 +89,8 @@ def review_draft(
         general_facts: The message comes from a script marked ``facts: general`` (general facts
             about debts, which may be said before verification; amounts, card digits and the
             name are still refused).
+        in_distress: The borrower wrote of despair or self-harm in this conversation: a message
+            that goes on collecting is refused (answer-fit ``distress_ignored``).
 
     Returns:
         The verdict; ``ok`` only when both checks found nothing.
@@ -96,7 +103,8 @@ def review_draft(
         borrower_initiated=True,
         general_facts=general_facts,
     )
-    found = [*check(text, context).violations, *_fit_violations(last_user_text, text)]
+    fit = _fit_violations(last_user_text, text, in_distress)
+    found = [*check(text, context).violations, *fit]
     rules = [v.rule for v in found]
     return DraftCheck(
         ok=not found,

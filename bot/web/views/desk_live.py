@@ -182,6 +182,7 @@ async def send_message(request: web.Request) -> web.StreamResponse:
             policy=policy,
             today=local_now(policy.time_zone).date(),
             general_facts=draft.general_facts,
+            in_distress=contact.distress,
         )
     except GuardModelError as error:
         logger.error("desk message check impossible: %s", error)

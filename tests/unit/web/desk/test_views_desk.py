@@ -450,3 +450,24 @@ async def test_a_wrong_number_is_a_mismatch_and_counts(client, rasa_stub, sessio
             )
         ).all()
         assert [a.success for a in attempts] == [False]
+
+
+async def test_after_distress_the_agent_cannot_collect(client, rasa_stub, session_factory):
+    _verify(session_factory, "conv-fallback")
+    rasa_stub.add(
+        "conv-fallback",
+        {
+            "event": "user",
+            "text": "我真的不想活了",
+            "parse_data": {"intent": {"name": "express_distress", "confidence": 0.99}},
+        },
+    )
+    rasa_stub.add("conv-fallback", {"event": "user", "text": "嗯", "parse_data": {}})
+    token = await log_in(client, "agent")
+    await _claim(client, token, FALLBACK_ID)
+    collect = await _send(client, token, FALLBACK_ID, {"text": "请问您计划哪天还款？"})
+    assert collect.status == 422
+    rules = {v["rule"] for v in (await collect.json())["violations"]}
+    assert any(rule.endswith("distress_ignored") for rule in rules)
+    care = "我很担心您，现在先不谈还款。请拨打全国心理援助热线12356。"
+    assert (await _send(client, token, FALLBACK_ID, {"text": care})).status == 200
