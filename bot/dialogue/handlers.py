@@ -699,11 +699,26 @@ def goodbye(turn: Turn, ctx: Context) -> Outcome:
 
 
 def fallback(turn: Turn, ctx: Context) -> Outcome:
-    """Two-step fallback: ask to rephrase once, then hand off to a human."""
+    """Two-step fallback: ask to rephrase once, then hand off to a human.
+
+    A short answer to the promise being collected is that answer, however unsure the NLU is
+    of it alone ("先还最低的" after the date): the promise takes it.
+    """
+    if _answers_pending_promise(turn):
+        return promise_to_pay(turn, ctx)
     if turn.recent_fallbacks >= 1:
         _handoff(turn, ctx, "fallback")
         return Outcome(end_form=True).say("fallback.handoff")
     return Outcome().say("fallback.rephrase")
+
+
+def _answers_pending_promise(turn: Turn) -> bool:
+    """Whether a message not understood alone gives what the pending promise lacks."""
+    if not turn.verified or _pending(turn).get("kind") != OfferKind.PROMISE:
+        return False
+    text = turn.text or ""
+    named = turn.entity("amount") is not None or turn.entity("date") is not None
+    return named or bool(MINIMUM_PAYMENT.search(text) or FULL_PAYMENT.search(text))
 
 
 def opening(turn: Turn, ctx: Context) -> Outcome:

@@ -133,3 +133,14 @@ def test_the_minimum_named_in_words_is_the_minimum_payment(ctx, session, verifie
     assert out.replies[-1].script_id == "promise.recorded"
     (promise,) = session.execute(select(models.PromiseToPay)).scalars().all()
     assert str(promise.amount) == "1258.00"
+
+
+def test_a_short_answer_the_nlu_did_not_understand_completes_the_pending_promise(
+    ctx, session, verified_slots
+):
+    slots = {**verified_slots(), "pending_offer": {"kind": "promise", "date": "2026-12-10"}}
+    out = respond(make_turn("nlu_fallback", "先还最低的", slots), ctx)
+    assert out.replies[-1].script_id == "promise.recorded"
+    # Without a promise under way it is not understood, as before.
+    plain = respond(make_turn("nlu_fallback", "先还最低的", verified_slots()), ctx)
+    assert plain.replies[-1].script_id == "fallback.rephrase"
