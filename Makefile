@@ -66,7 +66,7 @@ $(MODEL): config.yml domain.yml $(DATA_FILES) $(NLU_CODE) | $(STAMP) $(SPACY_DIR
 .PHONY: train
 train: install spacy-model $(MODEL) ## Train the Rasa model (only when data, config or NLU code changed)
 
-$(GUARD): $(wildcard data/compliance/*.yml) $(GUARD_CODE) | $(STAMP)
+$(GUARD): $(wildcard data/compliance/*.yml) $(wildcard data/answer_fit/*.yml) $(GUARD_CODE) | $(STAMP)
 	$(RUNTIME_ENV) $(PY) -m bot.compliance.train
 
 .PHONY: guard-train
@@ -157,9 +157,11 @@ eval: train guard-train ## Reports: NLU on tests/nlu (P/R/F1, entities, confusio
 	BOT_TODAY=2026-11-30 $(RUNTIME_ENV) $(PY) -m bot.nlu.evaluate --model $(MODEL) --data tests/nlu \
 	    --floor 0.90 --report results/nlu
 	$(RUNTIME_ENV) $(PY) -m bot.compliance.evaluate
-	$(RUNTIME_ENV) $(PY) -m bot.compliance.answer_fit_eval --data tests/answer_fit/heldout_5.yml --floor 0
-	$(RUNTIME_ENV) $(PY) -m bot.compliance.answer_fit_eval --data tests/answer_fit/heldout_5.yml --floor 0 \
+	$(RUNTIME_ENV) $(PY) -m bot.compliance.answer_fit_eval --data tests/answer_fit/heldout_6.yml --floor 0
+	$(RUNTIME_ENV) $(PY) -m bot.compliance.answer_fit_eval --data tests/answer_fit/heldout_6.yml --floor 0 \
 	    --model $(MODEL)
+	$(RUNTIME_ENV) $(PY) -m bot.compliance.answer_fit_eval --data tests/answer_fit/heldout_6.yml --floor 0 \
+	    --model $(MODEL) --learned
 
 .PHONY: guard-eval
 guard-eval: guard-train ## Guard recall / false alarms on held-out sentences (fails under 0.95 / over 0.05); answer-fit on its dev pairs

@@ -73,6 +73,7 @@ class TfidfLogistic:
         seed: int = 42,
         max_iter: int = 5000,
         solver: str = "lbfgs",
+        class_weight: str | None = None,
     ) -> TfidfLogistic:
         """Fit on documents given as their n-grams (scikit-learn, imported here).
 
@@ -83,6 +84,7 @@ class TfidfLogistic:
             seed: Random state of the solver.
             max_iter: Iteration budget of the solver.
             solver: scikit-learn solver name.
+            class_weight: scikit-learn's ``class_weight`` (``"balanced"`` for rare labels).
 
         Raises:
             ValueError: With fewer than two distinct labels.
@@ -94,13 +96,19 @@ class TfidfLogistic:
             raise ValueError("a classifier needs at least two labels")
         vectorizer = TfidfVectorizer(analyzer=list, sublinear_tf=True, dtype=np.float64)
         matrix = vectorizer.fit_transform([list(grams) for grams in documents])
-        classifier = LogisticRegression(C=C, solver=solver, max_iter=max_iter, random_state=seed)
+        classifier = LogisticRegression(
+            C=C, solver=solver, max_iter=max_iter, random_state=seed, class_weight=class_weight
+        )
         classifier.fit(matrix, list(labels))
+        coef, intercept = classifier.coef_, classifier.intercept_
+        if coef.shape[0] == 1:  # two classes: one row of scores for the second; softmax needs both
+            coef = np.vstack([np.zeros_like(coef), coef])
+            intercept = np.concatenate([np.zeros_like(intercept), intercept])
         return cls(
             vocabulary=vectorizer.get_feature_names_out().tolist(),
             idf=vectorizer.idf_,
-            coef=classifier.coef_,
-            intercept=classifier.intercept_,
+            coef=coef,
+            intercept=intercept,
             classes=[str(label) for label in classifier.classes_],
         )
 

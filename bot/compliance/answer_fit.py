@@ -32,8 +32,13 @@ that "可以的。需要先核实您的身份。" answers "不还钱会坐牢吗
   is no claim; a reported partial payment ("刚还了五百") is no dispute unless the borrower
   says it is not showing ("还了2000怎么还显示欠款"); "为什么多了380" asks about fees.
 
-The words behind each decision are in ``fit_cues``. The check is pure, deterministic and
-cheap (regular expressions only; well under a millisecond per pair, see
+The words behind each decision are in ``fit_cues``. Next to them, with ``learned=True``,
+``fit_model`` (one linear classifier per label over the character n-grams of the message and the
+reply's opening, trained on ``data/answer_fit/``) flags a label it is ``fit_model.THRESHOLD``
+sure of: the phrase lists hold what earlier writers said, the model generalises to new ones.
+The agent desk checks agents' messages so; the bot's approved replies are checked on the
+phrase lists (see ``check_reply``). The check is deterministic
+and cheap (regular expressions and a few dot products; well under a millisecond per pair, see
 ``python -m bot.compliance.answer_fit_bench``); its precision and recall are measured by
 ``python -m bot.compliance.answer_fit_eval`` on labelled pairs.
 """
@@ -44,7 +49,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypedDict
 
-from bot.compliance import facts, rules
+from bot.compliance import facts, fit_model, rules
 from bot.compliance import fit_cues as cues
 from bot.compliance.context import GuardContext
 from bot.compliance.fit_cues import rx
@@ -126,7 +131,13 @@ class FitVerdict:
         }
 
 
-def check_reply(user_text: str, reply_text: str, context: GuardContext | None = None) -> FitVerdict:
+def check_reply(
+    user_text: str,
+    reply_text: str,
+    context: GuardContext | None = None,
+    *,
+    learned: bool = False,
+) -> FitVerdict:
     """Check that a reply fits the borrower's message.
 
     Args:
@@ -137,6 +148,11 @@ def check_reply(user_text: str, reply_text: str, context: GuardContext | None = 
             ``borrower_intent`` (with its confidence) is read: the NLU's ``express_distress``
             counts as distress, ``dispute_debt`` and ``wrong_person`` as a dispute, in whatever
             words, when the NLU is at least ``MIN_INTENT_CONFIDENCE`` sure.
+        learned: Also flag what the learned model (``fit_model``) is sure of. For text a
+            person wrote (the agent desk): it catches new wordings the phrase lists lack, at
+            the cost of some false alarms. The bot's own replies are approved scripts chosen
+            for the situation; the phrase lists and the library's own test cover them, and a
+            false alarm there would block a correct answer, so the runtime leaves it off.
 
     Returns:
         The verdict; ``verdict.ok`` is True when nothing was found. An empty reply or
@@ -152,11 +168,19 @@ def check_reply(user_text: str, reply_text: str, context: GuardContext | None = 
     if context is not None and context.borrower_intent_confidence >= MIN_INTENT_CONFIDENCE:
         intent = context.borrower_intent
     said = _Said(user_text, user, intent)
-    misfits = []
+    found: dict[str, Span] = {}
     for label, decide in _DECIDERS:
         span = decide(said, reply.text)
         if span is not None:
-            start, end = reply.span(*span)
+            found[label] = span
+    model = fit_model.model() if learned else None
+    if model is not None:
+        for label in model.labels(user_text, reply_text):
+            found.setdefault(label, (0, len(reply.text)))
+    misfits = []
+    for label in rules.FIT_LABELS:
+        if label in found:
+            start, end = reply.span(*found[label])
             misfits.append(Misfit(label, rules.FIT_MESSAGE[label], start, end))
     return FitVerdict(user_text, reply_text, misfits)
 

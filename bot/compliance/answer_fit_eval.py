@@ -118,7 +118,10 @@ def load_pairs(path: Path) -> list[Pair]:
 
 
 def evaluate(
-    pairs: Iterable[Pair], intents: Mapping[str, tuple[str, float]] | None = None
+    pairs: Iterable[Pair],
+    intents: Mapping[str, tuple[str, float]] | None = None,
+    *,
+    learned: bool = False,
 ) -> Report:
     """Run ``check_reply`` on every pair and tally its decisions.
 
@@ -126,13 +129,14 @@ def evaluate(
         pairs: The labelled pairs.
         intents: The NLU's intent for each borrower message (as the runtime passes it in
             ``GuardContext.borrower_intent``); None checks the words alone.
+        learned: Also the learned model, as the agent desk checks a person's message.
     """
     tallies = {label: Tally() for label in (*rules.FIT_LABELS, OVERALL)}
     report = Report(tallies)
     for pair in pairs:
         intent, confidence = (intents or {}).get(pair.user, (None, 1.0))
         context = GuardContext(borrower_intent=intent, borrower_intent_confidence=confidence)
-        found = set(check_reply(pair.user, pair.reply, context).labels)
+        found = set(check_reply(pair.user, pair.reply, context, learned=learned).labels)
         if not pair.labels:
             report.ok_pairs += 1
             report.ok_flagged += bool(found)
@@ -191,6 +195,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="list every error")
     parser.add_argument(
+        "--learned",
+        action="store_true",
+        help="also the learned model (check_reply(learned=True), as the agent desk checks)",
+    )
+    parser.add_argument(
         "--model",
         type=Path,
         help="trained Rasa model: pass its intent for each message, as the runtime does",
@@ -202,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cannot read {args.data}: {error}", file=sys.stderr)
         return 2
     intents = parse_intents(args.model, (p.user for p in pairs)) if args.model else None
-    report = evaluate(pairs, intents)
+    report = evaluate(pairs, intents, learned=args.learned)
     print(format_report(report, args.verbose))
     overall = report.tallies[OVERALL]
     passed = overall.precision >= args.floor and overall.recall >= args.floor

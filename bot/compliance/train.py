@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from bot.compliance import dataset, features, paths, patterns, rules
+from bot.compliance import dataset, features, fit_model, paths, patterns, rules
 from bot.compliance.model import LinearModel
 from bot.compliance.text import normalize
 from bot.textclf import TfidfLogistic
@@ -205,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
         f"saved {target} ({len(model.scorer.index)} features, classes {len(model.classes)}, "
         f"threshold {model.threshold:.2f}) in {time.perf_counter() - started:.1f}s"
     )
+    if args.out == paths.MODEL_DIR:  # the answer-fit check's learned half, from data/answer_fit
+        fit_files = fit_model.data_files()
+        fit_model.train(fit_files).save(paths.MODEL_DIR / fit_model.MODEL_FILE)
+        print(f"saved the answer-fit model ({len(fit_files)} pair files)")
     return 0
 
 

@@ -49,13 +49,15 @@ class AgentDraft:
     general_facts: bool = False  # from a script marked ``facts: general``
 
 
-def _fit_violations(user_text: str | None, text: str, in_distress: bool) -> list[Violation]:
+def _fit_violations(
+    user_text: str | None, text: str, in_distress: bool, learned: bool
+) -> list[Violation]:
     if not user_text and not in_distress:
         return []
     # Distress earlier in the conversation counts as the NLU's reading of the latest message:
     # the agent's collection talk is refused until a person has dealt with it.
     context = GuardContext(borrower_intent=EXPRESS_DISTRESS) if in_distress else None
-    fit = check_reply(user_text or "…", text, context)
+    fit = check_reply(user_text or "…", text, context, learned=learned)
     return [
         Violation(rule=FIT_PREFIX + m.label, message=m.message, start=m.start, end=m.end)
         for m in fit.misfits
@@ -74,6 +76,7 @@ def review_draft(
     today: dt.date,
     general_facts: bool = False,
     in_distress: bool = False,
+    approved_as_is: bool = False,
 ) -> DraftCheck:
     """Check an agent's message against the guard and the borrower's latest message.
 
@@ -91,6 +94,9 @@ def review_draft(
             name are still refused).
         in_distress: The borrower wrote of despair or self-harm in this conversation: a message
             that goes on collecting is refused (answer-fit ``distress_ignored``).
+        approved_as_is: The message is an approved script sent unedited: the answer-fit check
+            reads it on its phrase lists only, as it reads the bot's replies; anything an agent
+            wrote or edited is also read by the learned model (``check_reply(learned=True)``).
 
     Returns:
         The verdict; ``ok`` only when both checks found nothing.
@@ -103,7 +109,7 @@ def review_draft(
         borrower_initiated=True,
         general_facts=general_facts,
     )
-    fit = _fit_violations(last_user_text, text, in_distress)
+    fit = _fit_violations(last_user_text, text, in_distress, learned=not approved_as_is)
     found = [*check(text, context).violations, *fit]
     rules = [v.rule for v in found]
     return DraftCheck(

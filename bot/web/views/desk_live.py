@@ -183,6 +183,7 @@ async def send_message(request: web.Request) -> web.StreamResponse:
             today=local_now(policy.time_zone).date(),
             general_facts=draft.general_facts,
             in_distress=contact.distress,
+            approved_as_is=bool(draft.script_id) and not draft.edited,
         )
     except GuardModelError as error:
         logger.error("desk message check impossible: %s", error)
