@@ -249,6 +249,9 @@ class RepaymentPlan(TimestampedModel):
     total_repaid = Column(Money(), nullable=False)
     status = Column(_enum(PlanStatus, "plan_status"), nullable=False, default=PlanStatus.PROPOSED)
     conversation_id = _conversation_id(nullable=True)
+    # Periods the payments recorded since the plan was accepted cover (migration 0005), kept up
+    # to date by ``bot.payments``: never set by hand.
+    paid_periods = Column(Integer, nullable=False, default=0, server_default="0")
 
 
 class PromiseToPay(TimestampedModel):
@@ -263,6 +266,28 @@ class PromiseToPay(TimestampedModel):
         _enum(PromiseStatus, "promise_status"), nullable=False, default=PromiseStatus.OPEN
     )
     conversation_id = _conversation_id(nullable=True)
+
+
+class Payment(TimestampedModel):
+    """A payment the issuer's systems reported (``bot.payments``); the only way balances change.
+
+    ``reference`` is the issuer's payment reference, the idempotency key of every import. The
+    ``applied_*`` columns say how the amount reduced the account (late fees, then interest,
+    then principal); ``unapplied`` is what was left once nothing was owed (a credit).
+    """
+
+    __tablename__ = "payments"
+
+    reference = Column(String(64), nullable=False, unique=True)
+    account_id = _fk("accounts.id")
+    amount = Column(Money(), nullable=False)
+    paid_at = Column(UTCDateTime(), nullable=False, index=True)
+    channel = Column(String(32), nullable=True)
+    source = Column(String(64), nullable=False)
+    applied_late_fees = Column(Money(), nullable=False)
+    applied_interest = Column(Money(), nullable=False)
+    applied_principal = Column(Money(), nullable=False)
+    unapplied = Column(Money(), nullable=False)
 
 
 class PaymentClaim(TimestampedModel):

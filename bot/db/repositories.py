@@ -40,6 +40,7 @@ from bot.db.models import (
     HandoffReason,
     HandoffStatus,
     Outcome,
+    Payment,
     PaymentClaim,
     PlanKind,
     PlanStatus,
@@ -51,6 +52,7 @@ from bot.db.models import (
     VerificationLock,
 )
 from bot.db.types import utcnow
+from bot.policy.payments import Allocation, allocate
 
 logger = logging.getLogger(__name__)
 
@@ -288,6 +290,26 @@ class RepaymentPlanRepository(_Repository):
         self._session.flush()
         return plan
 
+    def running(self, account_ids: Sequence[int] | None = None) -> list[RepaymentPlan]:
+        """Return the accepted and approved plans (of some accounts), oldest first."""
+        statement = select(RepaymentPlan).where(
+            RepaymentPlan.status.in_([PlanStatus.ACCEPTED, PlanStatus.APPROVED])
+        )
+        if account_ids is not None:
+            statement = statement.where(RepaymentPlan.account_id.in_(list(account_ids)))
+        return self._list(statement.order_by(RepaymentPlan.id))
+
+    def set_paid_periods(self, plan_id: int, periods: int) -> RepaymentPlan:
+        """Record how many periods of a plan the payments cover.
+
+        Raises:
+            NotFoundError: No such plan.
+        """
+        plan = self._require(RepaymentPlan, plan_id)
+        plan.paid_periods = periods
+        self._session.flush()
+        return plan
+
 
 class PromiseRepository(_Repository):
     """Promises to pay."""
@@ -353,6 +375,128 @@ class PromiseRepository(_Repository):
         promise.status = PromiseStatus(status)
         self._session.flush()
         return promise
+
+    def unsettled(self, account_ids: Sequence[int] | None = None) -> list[PromiseToPay]:
+        """Return the promises payments can still change, earliest due date first.
+
+        Those are the open ones and the broken ones (a payment dated in time but reported late
+        keeps a promise); a kept promise stays kept.
+        """
+        statement = select(PromiseToPay).where(
+            PromiseToPay.status.in_([PromiseStatus.OPEN, PromiseStatus.BROKEN])
+        )
+        if account_ids is not None:
+            statement = statement.where(PromiseToPay.account_id.in_(list(account_ids)))
+        return self._list(statement.order_by(PromiseToPay.due_date, PromiseToPay.id))
+
+
+class PaymentRepository(_Repository):
+    """Payments reported by the issuer: the only writer of an account's balance figures."""
+
+    def find_by_reference(self, reference: str) -> Payment | None:
+        """Return the payment with this reference, or ``None``."""
+        found: Payment | None = self._session.scalars(
+            select(Payment).where(Payment.reference == reference)
+        ).first()
+        return found
+
+    def record(
+        self,
+        account_id: int,
+        *,
+        reference: str,
+        amount: MoneyLike,
+        paid_at: dt.datetime,
+        channel: str | None,
+        source: str,
+    ) -> Payment:
+        """Insert a payment and reduce the account by it, in the caller's transaction.
+
+        The account's row is locked (by an UPDATE, on every database) and read afresh, so
+        concurrent payments on one account add up instead of overwriting each other. The
+        amount pays the late fees, then the interest, then the principal
+        (:func:`bot.policy.payments.allocate`); the total due goes down by what was applied, the
+        minimum payment by the amount (not below zero, not above the new total due). An account
+        owing nothing afterwards is ``settled``.
+
+        Args:
+            account_id: The account paid.
+            reference: The issuer's payment reference (unique).
+            amount: The payment, positive, whole cents.
+            paid_at: When it was paid (aware).
+            channel: How it was paid, if known.
+            source: Where the record came from (``csv:<file>`` or ``api:<user>``).
+
+        Returns:
+            The new payment, with its allocation.
+
+        Raises:
+            NotFoundError: No such account.
+        """
+        # Write first, read after: the UPDATE takes the row lock on PostgreSQL and the write lock
+        # on SQLite (where SELECT ... FOR UPDATE does nothing), so the figures read below are
+        # the latest committed ones and no concurrent payment's reduction is overwritten.
+        self._session.execute(
+            update(Account)
+            .where(Account.id == account_id)
+            .values(updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        account: Account | None = self._session.scalars(
+            select(Account)
+            .where(Account.id == account_id)
+            .execution_options(populate_existing=True)
+        ).first()
+        if account is None:
+            raise NotFoundError(f"Account {account_id} not found")
+        value = Decimal(amount)
+        split: Allocation = allocate(
+            value,
+            late_fees=account.late_fees,
+            interest=account.interest,
+            principal=account.principal,
+        )
+        account.late_fees -= split.late_fees
+        account.interest -= split.interest
+        account.principal -= split.principal
+        account.total_due = max(account.total_due - split.applied, Decimal("0.00"))
+        account.minimum_payment = min(
+            max(account.minimum_payment - value, Decimal("0.00")), account.total_due
+        )
+        if account.total_due == 0:
+            account.status = AccountStatus.SETTLED
+        payment = Payment(
+            reference=reference,
+            account_id=account.id,
+            amount=value,
+            paid_at=paid_at,
+            channel=channel,
+            source=source[:64],
+            applied_late_fees=split.late_fees,
+            applied_interest=split.interest,
+            applied_principal=split.principal,
+            unapplied=split.unapplied,
+        )
+        return self._add(payment)
+
+    def total_for_account(self, account_id: int, start: dt.datetime, end: dt.datetime) -> Decimal:
+        """Return the sum of an account's payments with ``start <= paid_at < end``."""
+        total = self._session.execute(
+            select(func.coalesce(func.sum(Payment.amount), 0)).where(
+                Payment.account_id == account_id,
+                Payment.paid_at >= start,
+                Payment.paid_at < end,
+            )
+        ).scalar_one()
+        return Decimal(str(total)).quantize(Decimal("0.01"))
+
+    def for_account(self, account_id: int) -> list[Payment]:
+        """Return an account's payments, oldest first."""
+        return self._list(
+            select(Payment)
+            .where(Payment.account_id == account_id)
+            .order_by(Payment.paid_at, Payment.id)
+        )
 
 
 class PaymentClaimRepository(_Repository):
@@ -1101,6 +1245,7 @@ class Repositories:
         self.accounts = AccountRepository(session)
         self.plans = RepaymentPlanRepository(session)
         self.promises = PromiseRepository(session)
+        self.payments = PaymentRepository(session)
         self.payment_claims = PaymentClaimRepository(session)
         self.disputes = DisputeRepository(session)
         self.contact_preferences = ContactPreferenceRepository(session)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
@@ -24,6 +25,28 @@ def clean_text(text: str) -> str:
     return inbound.clean_text(text, keep_newlines=True)
 
 
+async def json_body(request: web.Request, *, decimals: bool = False) -> Any:
+    """Return the request body as JSON (any value).
+
+    Args:
+        request: The request.
+        decimals: Read numbers with a fraction as ``Decimal`` (amounts), not ``float``.
+
+    Raises:
+        web.HTTPBadRequest: Empty, not UTF-8, not JSON, or too deep.
+        web.HTTPRequestEntityTooLarge: Larger than the app's ``client_max_size``.
+    """
+    raw = await request.read()
+    if not raw.strip():
+        raise web.HTTPBadRequest(text="body is empty")
+    try:
+        return json.loads(raw.decode("utf-8"), parse_float=Decimal if decimals else None)
+    except UnicodeDecodeError:
+        raise web.HTTPBadRequest(text="body must be UTF-8") from None
+    except (ValueError, RecursionError, ArithmeticError):
+        raise web.HTTPBadRequest(text="body must be JSON") from None
+
+
 async def json_object(request: web.Request) -> dict[str, Any]:
     """Return the request body as a JSON object.
 
@@ -31,15 +54,7 @@ async def json_object(request: web.Request) -> dict[str, Any]:
         web.HTTPBadRequest: Empty, not UTF-8, not JSON, too deep, or not an object.
         web.HTTPRequestEntityTooLarge: Larger than the app's ``client_max_size``.
     """
-    raw = await request.read()
-    if not raw.strip():
-        raise web.HTTPBadRequest(text="body is empty")
-    try:
-        body = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise web.HTTPBadRequest(text="body must be UTF-8") from None
-    except (ValueError, RecursionError):
-        raise web.HTTPBadRequest(text="body must be JSON") from None
+    body = await json_body(request)
     if not isinstance(body, dict):
         raise web.HTTPBadRequest(text="body must be a JSON object")
     return body

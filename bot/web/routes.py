@@ -7,7 +7,17 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.web.views import admin, assist, auth, chat, dashboard, desk, desk_live, review
+from bot.web.views import (
+    admin,
+    assist,
+    auth,
+    chat,
+    dashboard,
+    desk,
+    desk_live,
+    payments,
+    review,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -68,5 +78,7 @@ def setup_routes(app: web.Application) -> None:
     router.add_post("/admin/users/{name}/role", admin.set_role, name="users_role")
     router.add_post("/admin/users/{name}/active", admin.set_active, name="users_active")
     router.add_post("/admin/users/{name}/password", admin.set_password, name="users_password")
+
+    router.add_post("/api/payments", payments.record, name="api_payments")
 
     router.add_static("/static", STATIC_DIR, name="static", append_version=True)

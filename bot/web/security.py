@@ -9,6 +9,10 @@ Roles and what they may do (``PERMISSIONS``):
 | ``review`` (review, annotate, export) | | yes | yes |
 | ``dashboard`` | | yes | yes |
 | ``users`` (user administration) | | | yes |
+| ``payments`` (record the issuer's payments, ``POST /api/payments``) | | | yes |
+
+Recording payments changes balances and promise outcomes, so it is an admin's permission: the
+issuer's system that posts payments logs in as a dedicated admin user (``docs/payments.md``).
 
 A view wrapped in :func:`require` answers an anonymous request with a redirect to the login
 page (pages) or ``401`` JSON (``/api/``), and a user without the permission with a ``403`` page
@@ -45,6 +49,7 @@ PERMISSIONS: dict[str, frozenset[StaffRole]] = {
     "review": frozenset({StaffRole.TRAINER, StaffRole.ADMIN}),
     "dashboard": frozenset({StaffRole.TRAINER, StaffRole.ADMIN}),
     "users": frozenset({StaffRole.ADMIN}),
+    "payments": frozenset({StaffRole.ADMIN}),
 }
 HOME_BY_ROLE: dict[StaffRole, str] = {
     StaffRole.AGENT: "/assist",

@@ -22,6 +22,7 @@ EXPECTED_TABLES = {
     "handoffs",
     "conversation_outcomes",
     "compliance_events",
+    "payments",
     "staff_users",
     "conversation_reviews",
     "conversation_tags",

@@ -90,6 +90,12 @@ ENDPOINTS = {
     ),
     "/login": (None, _form_bodies("name") + _form_bodies("password"), None, None),
     "/admin/users": ("admin", _form_bodies("name"), {"data": {"name": "x"}}, 302),
+    "/api/payments": (
+        "admin",
+        _bodies("reference"),
+        {"json": [{"reference": "R1", "account": 1, "amount": 5, "paid_at": "2024-11-30"}]},
+        200,
+    ),
 }
 CASES = [
     pytest.param(path, name, body, ctype, id=f"{path} {name}")

@@ -47,6 +47,7 @@ ROUTES = [
     ("POST", "/admin/users/alice/role", "users", {"role": "agent"}),
     ("POST", "/admin/users/alice/active", "users", {"active": "yes"}),
     ("POST", "/admin/users/alice/password", "users", {"password": "y" * 12}),
+    ("POST", "/api/payments", "payments", {"json": []}),
 ]
 
 

@@ -13,7 +13,7 @@ def test_roles_matrix() -> None:
     expected = {
         StaffRole.AGENT: {"assist", "desk"},
         StaffRole.TRAINER: {"assist", "review", "dashboard"},
-        StaffRole.ADMIN: {"assist", "desk", "review", "dashboard", "users"},
+        StaffRole.ADMIN: {"assist", "desk", "review", "dashboard", "users", "payments"},
     }
     for role, permissions in expected.items():
         assert {p for p in PERMISSIONS if allowed(_user(role), p)} == permissions
