@@ -30,23 +30,26 @@ def sample_pairs(path: Path = DEV_PAIRS) -> list[tuple[str, str]]:
     return [*pairs, (users, replies)]
 
 
-def measure(pairs: Sequence[tuple[str, str]], rounds: int = 3) -> dict[str, float]:
+def measure(
+    pairs: Sequence[tuple[str, str]], rounds: int = 3, learned: bool = False
+) -> dict[str, float]:
     """Time ``check_reply()`` over ``pairs`` ``rounds`` times.
 
     Args:
         pairs: (message, reply) pairs.
         rounds: How many passes over the pairs.
+        learned: Time ``check_reply(learned=True)`` (the agent desk's check).
 
     Returns:
         Milliseconds per call: ``mean``, ``median``, ``p95``, ``max``, and ``calls``.
     """
     for user, reply in pairs[:20]:
-        check_reply(user, reply)  # warm-up: compiles the patterns
+        check_reply(user, reply, learned=learned)  # warm-up: patterns, the model
     timings = []
     for _ in range(rounds):
         for user, reply in pairs:
             started = time.perf_counter()
-            check_reply(user, reply)
+            check_reply(user, reply, learned=learned)
             timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     return {
@@ -64,10 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEV_PAIRS, help="pairs file to time")
     parser.add_argument("--rounds", type=int, default=5, help="passes over the pairs")
     parser.add_argument("--strict", action="store_true", help="exit 1 when p95 > 2 ms")
+    parser.add_argument("--learned", action="store_true", help="with the learned model")
     args = parser.parse_args(argv)
-    stats = measure(sample_pairs(args.data), args.rounds)
+    stats = measure(sample_pairs(args.data), args.rounds, args.learned)
+    name = "check_reply(learned=True)" if args.learned else "check_reply()"
     print(
-        f"check_reply(): {int(stats['calls'])} calls, mean {stats['mean']:.3f} ms, "
+        f"{name}: {int(stats['calls'])} calls, mean {stats['mean']:.3f} ms, "
         f"median {stats['median']:.3f} ms, p95 {stats['p95']:.3f} ms, "
         f"max {stats['max']:.3f} ms (target <= {TARGET_MS} ms per call)"
     )
