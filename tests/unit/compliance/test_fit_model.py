@@ -56,3 +56,23 @@ def test_without_a_model_the_learned_check_is_the_phrase_lists(
     assert answer_fit.check_reply("我不想活了", "请问您计划哪天还款？", learned=True).labels == [
         DISTRESS
     ]
+
+
+def test_leave_one_out_reports_each_file_held_out(tmp_path: Path) -> None:
+    from bot.compliance.fit_model_cv import leave_one_out
+
+    def pairs(path: Path, bad: str) -> Path:
+        rows = [("我不想活了", "请问您计划哪天还款？", "distress_ignored"), (bad, "好的。", "ok")]
+        path.write_text(
+            "pairs:\n"
+            + "".join(f'- user: "{u}"\n  reply: "{r}"\n  labels: [{lab}]\n' for u, r, lab in rows),
+            encoding="utf-8",
+        )
+        return path
+
+    files = [pairs(tmp_path / "a.yml", "你好"), pairs(tmp_path / "b.yml", "在吗")]
+    results = leave_one_out(files, threshold=0.7)
+    assert set(results) == {"a.yml", "b.yml"}
+    words, learned = results["a.yml"]
+    assert words.tp == 1 and words.fn == 0  # the phrase lists know this one
+    assert learned.tp >= words.tp
