@@ -105,6 +105,7 @@ class FitModel:
                     }
                 )
                 for label in rules.FIT_LABELS
+                if f"{label}.classes" in arrays.files
             }
             return cls(scorers, str(arrays["fingerprint"]))
 
@@ -137,15 +138,11 @@ def train(files: Sequence[Path]) -> FitModel:
     """Fit one balanced logistic regression per label (scikit-learn, imported on use)."""
     pairs = load_labelled(files)
     documents = [pair_grams(user, reply) for user, reply, _ in pairs]
-    scorers = {
-        label: TfidfLogistic.fit(
-            documents,
-            [_YES if label in labels else _NO for _, _, labels in pairs],
-            C=C,
-            class_weight="balanced",
-        )
-        for label in rules.FIT_LABELS
-    }
+    scorers = {}
+    for label in rules.FIT_LABELS:
+        targets = [_YES if label in labels else _NO for _, _, labels in pairs]
+        if len(set(targets)) == 2:  # a label no pair has (or every pair has) is not learned
+            scorers[label] = TfidfLogistic.fit(documents, targets, C=C, class_weight="balanced")
     return FitModel(scorers, fingerprint(files))
 
 
