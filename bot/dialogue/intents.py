@@ -29,9 +29,11 @@ from bot.dialogue import messages
 from bot.dialogue.handlers import Handler
 from bot.dialogue.questions import ANSWERS as FEAR_ANSWERS
 from bot.dialogue.questions import truth_first
+from bot.dialogue.third_party import asks_for_someone_else
 from bot.dialogue.turn import IN_DISTRESS, REQUEST_ENTITY, Outcome, Reply, Turn
 
 AFTER_DISTRESS_SCRIPT = "safety.collection_paused"
+HOLDER_ONLY_SCRIPT = "verification.holder_only"
 FEAR_ANSWER_SCRIPTS = frozenset(FEAR_ANSWERS.values())
 
 
@@ -195,11 +197,17 @@ def answer_second_question(turn: Turn, ctx: h.Context, outcome: Outcome) -> Outc
 def answer_turn(handler: Handler, turn: Turn, ctx: h.Context) -> Outcome:
     """Run the handler of a turn, with what every answer to a borrower's message owes.
 
-    A turn's own handler also answers a second question and puts the truthful denial of a
-    fear first (:func:`bot.dialogue.questions.truth_first`). Form questions and the
-    verification check run through the runtime too, on the same message: they add nothing,
-    so nothing is said twice.
+    Someone asking for the borrower ("我是他同事，他让我帮他问问") is told, before any handler,
+    that only the card holder is answered. A turn's own handler also answers a second
+    question and puts the truthful denial of a fear first
+    (:func:`bot.dialogue.questions.truth_first`). Form questions and the verification check
+    run through the runtime too, on the same message: they add nothing, so nothing is said
+    twice.
     """
+    if handler in _TURN_HANDLERS and not turn.verified and asks_for_someone_else(turn.text):
+        return Outcome(end_form=True).say(
+            HOLDER_ONLY_SCRIPT, hotline=ctx.policy.institution.hotline
+        )
     outcome = handler(turn, ctx)
     if handler not in _TURN_HANDLERS:
         return outcome

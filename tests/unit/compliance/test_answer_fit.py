@@ -416,6 +416,7 @@ MESSAGE_FOR = {
     "verification_form.id_last4": "13800001111",
     "verification_form.id_last4_after_mismatch": "身份证后四位是1234",
     "after_distress": "你们还会逼我还钱吗",
+    "third_party_asking": "我是王强同事，他让我帮他问问还欠多少",
     "verification_form.mobile": "我想查一下账单",
     "verification_form.mobile_masked": "我手机138****1111",
     "verification_locked": "身份证后四位1234",
