@@ -35,3 +35,17 @@ def local_now(time_zone: str, now: dt.datetime | None = None) -> dt.datetime:
 def local_today(time_zone: str, now: dt.datetime | None = None) -> dt.date:
     """Return today's date in ``time_zone`` (honours ``BOT_TODAY``)."""
     return local_now(time_zone, now).date()
+
+
+def parse_moment(text: str | None, zone: ZoneInfo) -> dt.datetime:
+    """The moment a command line's ``--at`` names (now, in UTC, when it names none).
+
+    ISO 8601 ("2026-12-03T21:30+08:00", "...Z"); read in ``zone`` when it gives no offset.
+
+    Raises:
+        ValueError: Not an ISO date-time.
+    """
+    if text is None:
+        return dt.datetime.now(dt.timezone.utc)
+    moment = dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)

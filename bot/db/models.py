@@ -156,6 +156,23 @@ class Outcome(str, enum.Enum):
     NONE = "none"
 
 
+class ContactKind(str, enum.Enum):
+    """Why the outreach scheduler contacts a borrower."""
+
+    PRE_DUE = "pre_due"
+    OVERDUE = "overdue"
+    PROMISE_DUE = "promise_due"
+    BROKEN_PROMISE = "broken_promise"
+
+
+class AttemptStatus(str, enum.Enum):
+    """What became of a planned contact."""
+
+    PLANNED = "planned"
+    SENT = "sent"
+    SUPPRESSED = "suppressed"
+
+
 def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
     """Build a non-native enum column type storing the members' values.
 
@@ -431,4 +448,26 @@ class ComplianceEvent(TimestampedModel):
     blocked_text = Column(Text, nullable=False)
     script_id = Column(String(128), nullable=True)
     reviewed = Column(Boolean, nullable=False, default=False)
+    at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
+
+
+class ContactAttempt(TimestampedModel):
+    """One outbound contact the scheduler planned, sent or suppressed (``bot.outreach``).
+
+    ``rule`` names the contact rule that suppressed it (``stop_contact``, ``dispute``, ``paused``,
+    ``distress``, ``quiet_hours``, ``daily_cap``, ``weekly_cap``); it is empty otherwise. The
+    daily and 7-day caps count a borrower's ``sent`` rows. No message text is stored: the script
+    id and version say what was (or would have been) sent.
+    """
+
+    __tablename__ = "contact_attempts"
+
+    customer_id = _fk("customers.id")
+    account_id = _fk("accounts.id")
+    promise_id = _fk("promises_to_pay.id", nullable=True)
+    kind = Column(_enum(ContactKind, "contact_kind"), nullable=False)
+    channel = Column(_enum(Channel, "channel"), nullable=False, default=Channel.CHAT)
+    script_id = Column(String(128), nullable=False)
+    status = Column(_enum(AttemptStatus, "attempt_status"), nullable=False)
+    rule = Column(String(32), nullable=True, index=True)
     at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)

@@ -27,9 +27,12 @@ from bot.db.masking import mask_phone, mask_text
 from bot.db.models import (
     Account,
     AccountStatus,
+    AttemptStatus,
     Channel,
     ClaimStatus,
     ComplianceEvent,
+    ContactAttempt,
+    ContactKind,
     ContactPreference,
     ConversationOutcome,
     Customer,
@@ -1236,6 +1239,103 @@ class ComplianceEventRepository(_Repository):
         return event
 
 
+class ContactAttemptRepository(_Repository):
+    """Outbound contacts planned, sent or suppressed by the outreach scheduler."""
+
+    def add(
+        self,
+        *,
+        customer_id: int,
+        account_id: int,
+        kind: ContactKind | str,
+        script_id: str,
+        status: AttemptStatus | str,
+        at: dt.datetime,
+        rule: str | None = None,
+        promise_id: int | None = None,
+        channel: Channel | str = Channel.CHAT,
+    ) -> ContactAttempt:
+        """Record one attempt.
+
+        Args:
+            customer_id: The borrower.
+            account_id: The account it is about.
+            kind: Pre-due reminder, overdue follow-up, promise due or broken promise.
+            script_id: The outbound script it sends (or would have sent).
+            status: ``planned``, ``sent`` or ``suppressed``.
+            at: The moment it was decided (aware).
+            rule: The rule that suppressed it (required exactly when suppressed).
+            promise_id: The promise it is about, if any.
+            channel: Where it goes.
+
+        Returns:
+            The new attempt.
+
+        Raises:
+            ValueError: A suppressed attempt without a rule, or a rule on another status.
+        """
+        status = AttemptStatus(status)
+        if (status == AttemptStatus.SUPPRESSED) != (rule is not None):
+            raise ValueError("a suppressed attempt names its rule, and only a suppressed one")
+        attempt = ContactAttempt(
+            customer_id=customer_id,
+            account_id=account_id,
+            promise_id=promise_id,
+            kind=ContactKind(kind),
+            channel=Channel(channel),
+            script_id=script_id,
+            status=status,
+            rule=rule,
+            at=at,
+        )
+        return self._add(attempt)
+
+    def mark_sent(self, attempt_id: int, at: dt.datetime) -> ContactAttempt:
+        """Mark a planned attempt sent at ``at``.
+
+        Raises:
+            NotFoundError: No such attempt.
+            ValueError: The attempt is not planned.
+        """
+        attempt = self._require(ContactAttempt, attempt_id)
+        if attempt.status != AttemptStatus.PLANNED:
+            raise ValueError(f"attempt {attempt_id} is {attempt.status.value}, not planned")
+        attempt.status = AttemptStatus.SENT
+        attempt.at = at
+        self._session.flush()
+        return attempt
+
+    def sent_since(
+        self, since: dt.datetime, customer_ids: Sequence[int] | None = None
+    ) -> list[ContactAttempt]:
+        """Return the attempts sent at or after ``since``, oldest first (what the caps count)."""
+        statement = select(ContactAttempt).where(
+            ContactAttempt.status == AttemptStatus.SENT, ContactAttempt.at >= since
+        )
+        if customer_ids is not None:
+            statement = statement.where(ContactAttempt.customer_id.in_(list(customer_ids)))
+        return self._list(statement.order_by(ContactAttempt.at, ContactAttempt.id))
+
+    def sent_for_promises(self, promise_ids: Sequence[int]) -> list[ContactAttempt]:
+        """Return the sent attempts about these promises (each promise contact goes out once)."""
+        return self._list(
+            select(ContactAttempt)
+            .where(
+                ContactAttempt.status == AttemptStatus.SENT,
+                ContactAttempt.promise_id.in_(list(promise_ids)),
+            )
+            .order_by(ContactAttempt.id)
+        )
+
+    def for_customer(self, customer_id: int) -> list[ContactAttempt]:
+        """Return a borrower's attempts, oldest first."""
+        return self._list(
+            select(ContactAttempt)
+            .where(ContactAttempt.customer_id == customer_id)
+            .order_by(ContactAttempt.at, ContactAttempt.id)
+        )
+
+
 class Repositories:
     """All repositories on one session, for callers that need several."""
 
@@ -1253,3 +1353,4 @@ class Repositories:
         self.handoffs = HandoffRepository(session)
         self.outcomes = OutcomeRepository(session)
         self.compliance_events = ComplianceEventRepository(session)
+        self.contact_attempts = ContactAttemptRepository(session)

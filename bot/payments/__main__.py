@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import settings
+from bot.clock import parse_moment
 from bot.db.settings import make_engine, make_session_factory, session_scope
 from bot.db.types import utcnow
 from bot.payments.ledger import ImportReport, record_payments, settle
@@ -45,13 +46,6 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     settling = commands.add_parser("settle", help="mark promises kept or broken as of a moment")
     settling.add_argument("--at", help="ISO date-time (default: now)")
     return parser.parse_args(argv)
-
-
-def _moment(text: str | None, zone: ZoneInfo) -> dt.datetime:
-    if text is None:
-        return utcnow()
-    moment = dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
 def _summary(report: ImportReport, out: TextIO) -> None:
@@ -139,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         zone = ZoneInfo(load_policy().time_zone)
         if args.command == "settle":
-            print(settle_at(zone, _moment(args.at, zone)))
+            print(settle_at(zone, parse_moment(args.at, zone)))
             return 0
         report = import_file(args.file, zone)
     except (PolicyError, settings.ConfigError, OSError, ValueError) as error:

@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 MAX_MONTHS_BY_LAW = 60
 """Personalised installments last at most 5 years (信用卡业务监督管理办法 Art. 70)."""
 
+OPTIONAL_SECTIONS = ("outreach",)
+"""Top-level sections a policy file may leave out (their defaults apply)."""
+
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -194,6 +197,26 @@ class QuietHours:
 
 
 @dataclass(frozen=True)
+class OutreachPolicy:
+    """Outbound contacts the scheduler (``python -m bot.outreach``) may make.
+
+    Attributes:
+        daily_cap: Contacts per borrower per local day (at most 3: GB/T 45251-2025).
+        weekly_cap: Contacts per borrower in any 7 days (at least ``daily_cap``).
+        reminder_lead_days: A promise due within this many days gets a pre-due reminder
+            (0: no pre-due reminders).
+    """
+
+    daily_cap: int = 1
+    weekly_cap: int = 3
+    reminder_lead_days: int = 3
+
+
+MAX_DAILY_CONTACTS = 3
+"""At most 3 effective active contacts per borrower per day (GB/T 45251-2025, NIFA 2024)."""
+
+
+@dataclass(frozen=True)
 class Policy:
     """The whole issuer policy.
 
@@ -206,6 +229,7 @@ class Policy:
         verification: Verification failures and lock.
         time_zone: IANA time-zone name for dates and quiet hours.
         quiet_hours: No-outbound window.
+        outreach: Outbound caps and reminder lead (optional section; defaults when absent).
     """
 
     institution: Institution
@@ -216,6 +240,7 @@ class Policy:
     verification: VerificationPolicy
     time_zone: str
     quiet_hours: QuietHours
+    outreach: OutreachPolicy = OutreachPolicy()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -369,6 +394,10 @@ def _tenor(key: Any, where: str) -> int:
 
 
 def _policy(data: Any) -> Policy:
+    optional: dict[str, Any] = {}
+    if isinstance(data, Mapping):
+        optional = {key: data[key] for key in OPTIONAL_SECTIONS if key in data}
+        data = {key: value for key, value in data.items() if key not in OPTIONAL_SECTIONS}
     top = _mapping(
         data,
         "",
@@ -392,6 +421,7 @@ def _policy(data: Any) -> Policy:
         verification=_verification(top["verification"], "verification"),
         time_zone=_time_zone(top["time_zone"], "time_zone"),
         quiet_hours=_quiet_hours(top["quiet_hours"], "quiet_hours"),
+        outreach=_outreach(optional.get("outreach", {}), "outreach"),
     )
 
 
@@ -502,3 +532,29 @@ def _quiet_hours(value: Any, where: str) -> QuietHours:
     if start == end:
         _fail(where, "start and end must differ")
     return QuietHours(start=start, end=end)
+
+
+def _outreach(value: Any, where: str) -> OutreachPolicy:
+    """The optional ``outreach`` section; each key defaults to :class:`OutreachPolicy`'s."""
+    keys = ("daily_cap", "weekly_cap", "reminder_lead_days")
+    if value is None:
+        value = {}
+    if not isinstance(value, Mapping):
+        _fail(where, f"expected a mapping with keys {', '.join(keys)} (each optional)")
+    unknown = [str(key) for key in value if key not in keys]
+    if unknown:
+        _fail(where, f"unknown key(s): {', '.join(unknown)}; allowed: {', '.join(keys)}")
+    default = OutreachPolicy()
+    daily = _whole(
+        value.get("daily_cap", default.daily_cap), _join(where, "daily_cap"), 1, MAX_DAILY_CONTACTS
+    )
+    weekly = _whole(value.get("weekly_cap", default.weekly_cap), _join(where, "weekly_cap"), 1)
+    if weekly < daily:
+        _fail(_join(where, "weekly_cap"), f"must be at least daily_cap ({daily}), got {weekly}")
+    lead = _whole(
+        value.get("reminder_lead_days", default.reminder_lead_days),
+        _join(where, "reminder_lead_days"),
+        0,
+        30,
+    )
+    return OutreachPolicy(daily_cap=daily, weekly_cap=weekly, reminder_lead_days=lead)

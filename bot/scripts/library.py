@@ -24,6 +24,10 @@ STATUSES = ("draft", "approved", "retired")
 # anyone, before verification, after a lock, to a wrong person. No ``facts``: neither.
 FACTS = ("account", "general")
 LOCALES = ("zh-CN", "en-US")
+# Who speaks first (issue 14): "inbound" scripts answer the borrower inside a conversation;
+# "outbound" scripts open one (the outreach scheduler) and may be read by someone else, so
+# they state no account fact at all and carry the opening disclosures and an opt-out.
+DIRECTIONS = ("inbound", "outbound")
 REQUIRED_FIELDS = (
     "id",
     "answers",
@@ -57,6 +61,12 @@ class Script:
     variants: tuple[str, ...]
     source: str
     facts: str | None = None
+    direction: str = "inbound"
+
+    @property
+    def outbound(self) -> bool:
+        """Opens a conversation (sent by the outreach scheduler)."""
+        return self.direction == "outbound"
 
     @property
     def requires_verification(self) -> bool:
@@ -125,6 +135,17 @@ class Library:
             raise ScriptError(f"script {script_id!r} is {script.status}, not approved")
         return script
 
+    def outbound(self, script_id: str) -> Script:
+        """Return the script if it is approved and outbound; the scheduler sends nothing else.
+
+        Raises:
+            ScriptError: no such script, not approved, or not outbound.
+        """
+        script = self.approved(script_id)
+        if not script.outbound:
+            raise ScriptError(f"script {script_id!r} is not an outbound script")
+        return script
+
     def by_stage(self, stage: str | None = None) -> list[Script]:
         """Scripts of one stage (or all), in file order."""
         return [s for s in self._by_id.values() if stage is None or s.stage == stage]
@@ -173,6 +194,8 @@ def _parse_script(raw: Any, stage: str, source: str) -> Script:
         problems.append(f"locale must be one of {LOCALES}")
     if raw.get("facts") not in (None, *FACTS):
         problems.append(f"facts must be one of {FACTS} (or absent)")
+    if raw.get("direction", "inbound") not in DIRECTIONS:
+        problems.append(f"direction must be one of {DIRECTIONS} (or absent: inbound)")
     if "requires_verification" in raw:
         problems.append("requires_verification is now `facts: account`")
     if not isinstance(raw["version"], int) or raw["version"] < 1:
@@ -203,6 +226,7 @@ def _parse_script(raw: Any, stage: str, source: str) -> Script:
         variants=tuple(variants),
         source=source,
         facts=raw.get("facts"),
+        direction=raw.get("direction", "inbound"),
     )
 
 

@@ -21,6 +21,12 @@ OPENING_DISCLOSURES = {
     "automated assistant": re.compile(r"自动|智能|机器人"),
     "recording": re.compile(r"记录|录音"),
 }
+# An outbound message opens the conversation and may be read by someone else: it carries the
+# opening's disclosures and tells the reader how to stop the messages (opt-out).
+OUTBOUND_DISCLOSURES = {
+    **OPENING_DISCLOSURES,
+    "opt-out": re.compile(r"退订|停止联系|不再联系"),
+}
 # Where the code names scripts: handlers (`.say("id"`) and actions (`script_id = "id"`).
 SCRIPT_REFERENCE = re.compile(
     r"""(?:\.say\(|script_id\s*=\s*|_SCRIPT\s*=\s*)\s*["']([a-z_]+\.[a-z_0-9]+)["']"""
@@ -90,6 +96,27 @@ def check_guard(script: Script, guard: Guard) -> list[Problem]:
     return problems
 
 
+def check_outbound(script: Script) -> list[Problem]:
+    """An outbound script states no account fact and carries the disclosures and an opt-out.
+
+    It may reach a shared phone or a third party before anyone is verified (rules right-party,
+    no-third-party), so it may be neither ``facts: account`` nor ``facts: general``, and the
+    guard checks it as said to an unverified party.
+    """
+    if not script.outbound:
+        return []
+    problems = []
+    if script.facts is not None:
+        problems.append(Problem(script.id, f"outbound but marked `facts: {script.facts}`"))
+    problems += [
+        Problem(script.id, f"outbound variant {i} lacks the {what} disclosure")
+        for i, text in enumerate(script.variants)
+        for what, pattern in OUTBOUND_DISCLOSURES.items()
+        if not pattern.search(text)
+    ]
+    return problems
+
+
 def check_opening(library: Library) -> list[Problem]:
     """The opening script carries the required disclosures in every variant."""
     try:
@@ -146,6 +173,7 @@ def lint(
     for script in library:
         problems += check_placeholders(script)
         problems += check_right_party(script)
+        problems += check_outbound(script)
         if guard is not None:
             problems += check_guard(script, guard)
     problems += check_opening(library)

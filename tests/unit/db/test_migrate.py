@@ -23,6 +23,7 @@ EXPECTED_TABLES = {
     "conversation_outcomes",
     "compliance_events",
     "payments",
+    "contact_attempts",
     "staff_users",
     "conversation_reviews",
     "conversation_tags",

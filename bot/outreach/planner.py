@@ -1,0 +1,209 @@
+"""Reading the borrowers' snapshots, planning, and recording attempts, on the caller's session.
+
+:func:`load_borrowers` is a read model (plain queries, nothing written); :func:`plan_contacts`
+applies the pure rules of :mod:`bot.policy.outreach` to it; :func:`record` writes decisions
+through the repository (``planned`` or ``sent`` when allowed, ``suppressed`` with the rule
+otherwise). ``plan`` never calls :func:`record`: it is a dry run. A future ``send`` will call
+:func:`record` with ``status="planned"``, send, then mark each attempt sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot.db.models import (
+    Account,
+    AttemptStatus,
+    Channel,
+    ContactAttempt,
+    ContactPreference,
+    ConversationOutcome,
+    Customer,
+    Dispute,
+    DisputeStatus,
+    Handoff,
+    HandoffReason,
+    Outcome,
+    PromiseToPay,
+)
+from bot.db.repositories import Repositories
+from bot.policy.config import Policy
+from bot.policy.outreach import Borrower, Decision, Kind, Limits, Promise, Sent, plan
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = Channel.CHAT
+"""Where outreach goes: a conversation with the assistant (a stop on ``chat`` or ``all``)."""
+
+Progress = Callable[[int, int], None]
+
+
+def limits_from(policy: Policy) -> Limits:
+    """The numbers of the policy file the rules use."""
+    return Limits(
+        zone=policy.zone,
+        quiet_start=policy.quiet_hours.start,
+        quiet_end=policy.quiet_hours.end,
+        daily_cap=policy.outreach.daily_cap,
+        weekly_cap=policy.outreach.weekly_cap,
+        reminder_lead_days=policy.outreach.reminder_lead_days,
+    )
+
+
+def _ids(session: Session, statement: object) -> set[int]:
+    return {row for row in session.scalars(statement) if row is not None}
+
+
+def _stopped(session: Session) -> tuple[set[int], set[str]]:
+    """Customers and numbers with a stop-contact or wrong-number record on outreach's channel."""
+    rows = session.execute(
+        select(ContactPreference.customer_id, ContactPreference.mobile).where(
+            ContactPreference.channel.in_([CHANNEL, Channel.ALL]),
+            ContactPreference.stop_contact | ContactPreference.wrong_number,
+        )
+    ).all()
+    return {c for c, _ in rows if c is not None}, {m for _, m in rows if m is not None}
+
+
+def _distress(session: Session) -> tuple[set[int], set[int]]:
+    """Customers and accounts with a recorded distress hand-off or outcome."""
+    handoffs = session.execute(
+        select(Handoff.customer_id, Handoff.account_id).where(
+            Handoff.reason == HandoffReason.DISTRESS
+        )
+    ).all()
+    customers = {c for c, _ in handoffs if c is not None}
+    accounts = {a for _, a in handoffs if a is not None}
+    accounts |= _ids(
+        session,
+        select(ConversationOutcome.account_id).where(
+            ConversationOutcome.outcome == Outcome.DISTRESS
+        ),
+    )
+    return customers, accounts
+
+
+def _sent(session: Session, since: dt.datetime) -> dict[int, list[Sent]]:
+    """Per customer: every sent contact since ``since`` and every sent promise contact."""
+    rows = session.scalars(
+        select(ContactAttempt).where(
+            ContactAttempt.status == AttemptStatus.SENT,
+            or_(ContactAttempt.at >= since, ContactAttempt.promise_id.is_not(None)),
+        )
+    )
+    found: dict[int, list[Sent]] = {}
+    for row in rows:
+        found.setdefault(row.customer_id, []).append(
+            Sent(row.at, Kind(row.kind.value), row.promise_id, row.account_id)
+        )
+    return found
+
+
+def load_borrowers(session: Session, now: dt.datetime) -> list[Borrower]:
+    """One snapshot per account, in account order, with everything the rules read.
+
+    Args:
+        session: The caller's session (only read).
+        now: The moment; sent contacts from the 8 days before it are loaded for the caps.
+
+    Returns:
+        The snapshots.
+    """
+    stopped_customers, stopped_mobiles = _stopped(session)
+    distress_customers, distress_accounts = _distress(session)
+    disputed = _ids(session, select(Dispute.account_id).where(Dispute.status == DisputeStatus.OPEN))
+    promises: dict[int, list[Promise]] = {}
+    for promise in session.scalars(select(PromiseToPay).order_by(PromiseToPay.due_date)):
+        promises.setdefault(promise.account_id, []).append(
+            Promise(promise.id, promise.due_date, promise.status.value)
+        )
+    sent = _sent(session, now - dt.timedelta(days=8))
+    rows = session.execute(
+        select(Account, Customer)
+        .join(Customer, Account.customer_id == Customer.id)
+        .order_by(Account.id)
+    ).all()
+    return [
+        Borrower(
+            customer_id=customer.id,
+            account_id=account.id,
+            name=customer.name,
+            account_status=account.status.value,
+            days_past_due=account.days_past_due,
+            owes=account.total_due > 0,
+            time_zone=customer.time_zone,
+            stop_contact=customer.id in stopped_customers or customer.mobile in stopped_mobiles,
+            open_dispute=account.id in disputed,
+            distress=customer.id in distress_customers or account.id in distress_accounts,
+            promises=tuple(promises.get(account.id, ())),
+            sent=tuple(sent.get(customer.id, ())),
+        )
+        for account, customer in rows
+    ]
+
+
+def plan_contacts(
+    session: Session, policy: Policy, now: dt.datetime, progress: Progress | None = None
+) -> list[Decision]:
+    """Every contact due at ``now`` and what the rules make of it; writes nothing.
+
+    Args:
+        session: The caller's session (only read).
+        policy: The issuer policy.
+        now: The moment (aware).
+        progress: Called with (accounts done, accounts in all) every 200 accounts and at the end.
+
+    Returns:
+        The decisions, in account order.
+    """
+    return plan(load_borrowers(session, now), now, limits_from(policy), progress=progress)
+
+
+def record(
+    session: Session,
+    decisions: Iterable[Decision],
+    *,
+    now: dt.datetime,
+    status: AttemptStatus | str = AttemptStatus.PLANNED,
+) -> list[ContactAttempt]:
+    """Store each decision as an attempt: allowed ones as ``status``, the others suppressed.
+
+    Args:
+        session: The caller's session (not committed here).
+        decisions: From :func:`plan_contacts`.
+        now: When they were decided (aware).
+        status: ``planned`` (a sender will mark each sent) or ``sent``.
+
+    Returns:
+        The new attempts, in the order of the decisions.
+
+    Raises:
+        ValueError: ``status`` is ``suppressed`` (a rule decides that).
+    """
+    status = AttemptStatus(status)
+    if status == AttemptStatus.SUPPRESSED:
+        raise ValueError("allowed contacts are recorded planned or sent")
+    repos = Repositories(session)
+    attempts = []
+    for decision in decisions:
+        contact = decision.contact
+        attempts.append(
+            repos.contact_attempts.add(
+                customer_id=contact.borrower.customer_id,
+                account_id=contact.borrower.account_id,
+                promise_id=contact.promise_id,
+                kind=contact.kind.value,
+                script_id=contact.script_id,
+                status=status if decision.allowed else AttemptStatus.SUPPRESSED,
+                rule=None if decision.rule is None else decision.rule.value,
+                at=now,
+                channel=CHANNEL,
+            )
+        )
+    logger.info("recorded %d contact attempts", len(attempts))
+    return attempts
