@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.db.masking import mask_name
 from bot.db.models import Account, Customer
 from bot.dialogue.sql_store import SqlStore
 from bot.dialogue.store import AccountView
@@ -25,11 +26,6 @@ class AccountChoice:
 
     id: int
     label: str
-
-
-def mask_name(name: str) -> str:
-    """Keep the first character of a name: ``张伟`` → ``张*``."""
-    return name[:1] + "*" * max(0, len(name) - 1)
 
 
 def account_choices(session: Session) -> list[AccountChoice]:

@@ -50,6 +50,11 @@ def _mask_characters(value: str, keep_head: int, keep_tail: int) -> str:
     )
 
 
+def mask_name(name: str) -> str:
+    """Keep the first character of a name: ``张伟`` → ``张*``."""
+    return name[:1] + "*" * max(0, len(name) - 1)
+
+
 def mask_phone(phone: str) -> str:
     """Mask a phone number, keeping its first 3 and last 4 digits.
 

@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.assist.accounts import mask_name
-from bot.db.masking import mask_phone
+from bot.db.masking import mask_name, mask_phone
 from bot.db.models import Account, Customer, Handoff, HandoffReason, HandoffStatus, Urgency
 from bot.db.repositories import HandoffRepository
 from bot.db.web_models import StaffUser

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import settings
 from bot.clock import parse_moment
+from bot.db.masking import mask_name
 from bot.db.settings import make_engine, make_session_factory, session_scope
 from bot.outreach.planner import plan_contacts
 from bot.policy import PolicyError, load_policy
@@ -54,7 +55,8 @@ def describe(decision: Decision) -> str:
     verdict = "send    " if decision.allowed else "suppress"
     promise = "" if contact.promise_id is None else f" promise {contact.promise_id}"
     line = (
-        f"{verdict} account {borrower.account_id} {borrower.name} {contact.kind.value}{promise} "
+        f"{verdict} account {borrower.account_id} {mask_name(borrower.name)} "
+        f"{contact.kind.value}{promise} "
         f"{contact.script_id} local {decision.local_time:%Y-%m-%d %H:%M %Z}"
     )
     return line if decision.allowed else f"{line} rule {decision.rule.value}"  # type: ignore[union-attr]

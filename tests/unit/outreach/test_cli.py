@@ -70,7 +70,7 @@ def test_demo_accounts_at_2130_2230_and_0900_beijing(factory, capsys) -> None:
     assert night[0].endswith("3 contacts, 3 to send, 0 suppressed")
     assert night[1:] == [
         f"send     account {n} {name} overdue outreach.overdue_follow_up local 2026-12-03 21:30 CST"
-        for n, name in ((1, "张伟"), (2, "李娜"), (3, "王强"))
+        for n, name in ((1, "张*"), (2, "李*"), (3, "王*"))  # names masked
     ]
     late = _plan(capsys, LATE)
     assert late[0].endswith("3 contacts, 0 to send, 3 suppressed (quiet_hours 3)")
@@ -99,12 +99,12 @@ def test_each_rule_named_on_the_demo_accounts(factory, capsys) -> None:
     assert late[0].endswith(
         "4 contacts, 0 to send, 4 suppressed (dispute 1, quiet_hours 2, stop_contact 1)"
     )
-    assert late[1].startswith("suppress account 1 张伟 broken_promise promise 1 outreach.broken")
+    assert late[1].startswith("suppress account 1 张* broken_promise promise 1 outreach.broken")
     assert late[1].endswith("rule quiet_hours")
     assert late[3].endswith("rule dispute") and late[4].endswith("rule stop_contact")
     morning = _plan(capsys, MORNING)
     assert [line.split()[0] for line in morning[1:]] == ["send", "suppress", "suppress", "suppress"]
-    assert morning[2].startswith("suppress account 1 张伟 overdue")
+    assert morning[2].startswith("suppress account 1 张* overdue")
     assert morning[2].endswith("rule daily_cap")
 
 
@@ -122,7 +122,7 @@ def test_paused_and_distress_and_a_borrower_abroad(factory, capsys) -> None:
         repos.customers.get(3).time_zone = "America/New_York"
     lines = _plan(capsys, LATE)
     assert lines[1].endswith("rule paused") and lines[2].endswith("rule distress")
-    assert lines[3].startswith("send     account 3 王强") and "2026-12-03 09:30 EST" in lines[3]
+    assert lines[3].startswith("send     account 3 王*") and "2026-12-03 09:30 EST" in lines[3]
 
 
 def test_record_stores_allowed_and_suppressed_and_sent_contacts_count_towards_the_caps(
