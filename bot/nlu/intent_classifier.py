@@ -267,25 +267,10 @@ class CharNgramIntentClassifier(GraphComponent, IntentClassifier):  # type: igno
                     for e in entities
                     if start <= e[ENTITY_ATTRIBUTE_START] and e[ENTITY_ATTRIBUTE_END] <= end
                 ]
-                grams = word_ngrams(
-                    masked_text(clause, inside),
-                    int(self._config["min_ngram"]),
-                    int(self._config["max_ngram"]),
-                )
-                probabilities = scorer.probabilities(grams)
-                best = int(np.argmax(probabilities))
-                intent, confidence = scorer.classes[best], float(probabilities[best])
+                intent, confidence = self._classify(scorer, clause, inside)
                 threshold = float(self._config["request_threshold"])
                 if intent in QUESTIONS and intent != first and confidence >= threshold:
-                    request = {
-                        ENTITY_ATTRIBUTE_TYPE: REQUEST_ENTITY,
-                        ENTITY_ATTRIBUTE_START: start,
-                        ENTITY_ATTRIBUTE_END: end,
-                        "value": intent,
-                        "confidence": confidence,
-                        "extractor": self.__class__.__name__,
-                    }
-                    message.set(ENTITIES, [*entities, request], add_to_output=True)
+                    self._set_request(message, intent, confidence, start, end)
                     return
             start = cut.end() if cut else len(text)
 
@@ -303,16 +288,28 @@ class CharNgramIntentClassifier(GraphComponent, IntentClassifier):  # type: igno
             return
         rest, start, end = remainder
         others = [e for e in entities if e.get(ENTITY_ATTRIBUTE_TYPE) not in (PHONE, ID_LAST4)]
+        intent, confidence = self._classify(scorer, rest, others)
+        if intent in NOT_REQUESTS or confidence < float(self._config["request_threshold"]):
+            return
+        self._set_request(message, intent, confidence, start, end)
+
+    def _classify(
+        self, scorer: TfidfLogistic, text: str, entities: list[dict[str, Any]]
+    ) -> tuple[str, float]:
+        """This model alone on a part of a message: the top intent and its probability."""
         grams = word_ngrams(
-            masked_text(rest, others),
+            masked_text(text, entities),
             int(self._config["min_ngram"]),
             int(self._config["max_ngram"]),
         )
         probabilities = scorer.probabilities(grams)
         best = int(np.argmax(probabilities))
-        intent, confidence = scorer.classes[best], float(probabilities[best])
-        if intent in NOT_REQUESTS or confidence < float(self._config["request_threshold"]):
-            return
+        return scorer.classes[best], float(probabilities[best])
+
+    def _set_request(
+        self, message: Message, intent: str, confidence: float, start: int, end: int
+    ) -> None:
+        """Add the ``request`` entity naming ``intent`` over ``text[start:end]``."""
         request = {
             ENTITY_ATTRIBUTE_TYPE: REQUEST_ENTITY,
             ENTITY_ATTRIBUTE_START: start,
@@ -321,4 +318,5 @@ class CharNgramIntentClassifier(GraphComponent, IntentClassifier):  # type: igno
             "confidence": confidence,
             "extractor": self.__class__.__name__,
         }
+        entities = message.get(ENTITIES) or []
         message.set(ENTITIES, [*entities, request], add_to_output=True)
