@@ -120,18 +120,23 @@ IDENTITY_EXAMPLES = {
 }
 
 
-def _train_identity(tmp_path, **config):
+def _train_on(tmp_path, examples, **config):
+    """This model alone (no DIET), trained on ``examples`` (intent -> texts)."""
     storage, resource = _storage(tmp_path)
     component = CharNgramIntentClassifier.create(config, storage, resource, _context())
     messages = [
         Message(data={"text": text, "intent": intent})
-        for intent, texts in IDENTITY_EXAMPLES.items()
+        for intent, texts in examples.items()
         for text in texts
     ]
     component.train(TrainingData(messages))
     return CharNgramIntentClassifier.load(
         {"diet_weight": 0.0, **config}, storage, resource, _context()
     )
+
+
+def _train_identity(tmp_path, **config):
+    return _train_on(tmp_path, IDENTITY_EXAMPLES, **config)
 
 
 def _identity_message(text):
@@ -199,17 +204,7 @@ QUESTION_EXAMPLES = {
 
 
 def _train_questions(tmp_path, **config):
-    storage, resource = _storage(tmp_path)
-    component = CharNgramIntentClassifier.create(config, storage, resource, _context())
-    messages = [
-        Message(data={"text": text, "intent": intent})
-        for intent, texts in QUESTION_EXAMPLES.items()
-        for text in texts
-    ]
-    component.train(TrainingData(messages))
-    return CharNgramIntentClassifier.load(
-        {"diet_weight": 0.0, **config}, storage, resource, _context()
-    )
+    return _train_on(tmp_path, QUESTION_EXAMPLES, **config)
 
 
 @pytest.mark.parametrize(

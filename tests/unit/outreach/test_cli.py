@@ -2,15 +2,11 @@
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from bot import settings
-from bot.db.demo import seed_demo
-from bot.db.migrate import upgrade_head
 from bot.db.models import (
     AccountStatus,
     AttemptStatus,
@@ -33,26 +29,11 @@ LATE = "2026-12-03T22:30+08:00"
 MORNING = "2026-12-04T09:00+08:00"
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("outreach") / "template.db"
-    upgrade_head(f"sqlite:///{path}")
-    engine = make_engine(f"sqlite:///{path}")
-    with session_scope(make_session_factory(engine)) as session:
-        seed_demo(session)
-    engine.dispose()
-    return path
-
-
 @pytest.fixture
-def factory(template: Path, tmp_path: Path) -> Iterator[sessionmaker]:
-    path = tmp_path / "collection.db"
-    path.write_bytes(template.read_bytes())
-    url = f"sqlite:///{path}"
-    with settings.override(database_url=url):
-        engine = make_engine(url)
-        yield make_session_factory(engine)
-        engine.dispose()
+def factory(demo_database_url: str) -> Iterator[sessionmaker]:
+    engine = make_engine(demo_database_url)
+    yield make_session_factory(engine)
+    engine.dispose()
 
 
 def _plan(capsys: pytest.CaptureFixture[str], moment: str) -> list[str]:

@@ -11,9 +11,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import sessionmaker
 
-from bot import settings
-from bot.db.demo import seed_demo
-from bot.db.migrate import upgrade_head
 from bot.db.models import PromiseStatus
 from bot.db.repositories import Repositories
 from bot.db.settings import make_engine, make_session_factory, session_scope
@@ -27,24 +24,9 @@ GOOD = (
 )
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("payments") / "template.db"
-    upgrade_head(f"sqlite:///{path}")
-    engine = make_engine(f"sqlite:///{path}")
-    with session_scope(make_session_factory(engine)) as session:
-        seed_demo(session)
-    engine.dispose()
-    return path
-
-
 @pytest.fixture
-def database_url(template: Path, tmp_path: Path) -> Iterator[str]:
-    path = tmp_path / "collection.db"
-    path.write_bytes(template.read_bytes())
-    url = f"sqlite:///{path}"
-    with settings.override(database_url=url):
-        yield url
+def database_url(demo_database_url: str) -> str:
+    return demo_database_url
 
 
 @pytest.fixture
