@@ -155,18 +155,19 @@ def check_reply(
             false alarm there would block a correct answer, so the runtime leaves it off.
 
     Returns:
-        The verdict; ``verdict.ok`` is True when nothing was found. An empty reply or
-        message fits.
+        The verdict; ``verdict.ok`` is True when nothing was found. An empty reply fits, and
+        so does any reply to an empty message unless the context names the borrower's intent
+        (the desk passes distress said earlier in the conversation).
     """
     user_text = _as_text(user_text)
     reply_text = _as_text(reply_text)
-    if not user_text.strip() or not reply_text.strip():
-        return FitVerdict(user_text, reply_text, [])
-    user = normalize(user_text).text.strip()
-    reply = normalize(reply_text)
     intent = None
     if context is not None and context.borrower_intent_confidence >= MIN_INTENT_CONFIDENCE:
         intent = context.borrower_intent
+    if not reply_text.strip() or not (user_text.strip() or intent):
+        return FitVerdict(user_text, reply_text, [])
+    user = normalize(user_text).text.strip()
+    reply = normalize(reply_text)
     said = _Said(user_text, user, intent)
     found: dict[str, Span] = {}
     for label, decide in _DECIDERS:

@@ -57,7 +57,7 @@ def _fit_violations(
     # Distress earlier in the conversation counts as the NLU's reading of the latest message:
     # the agent's collection talk is refused until a person has dealt with it.
     context = GuardContext(borrower_intent=EXPRESS_DISTRESS) if in_distress else None
-    fit = check_reply(user_text or "…", text, context, learned=learned)
+    fit = check_reply(user_text or "", text, context, learned=learned)
     return [
         Violation(rule=FIT_PREFIX + m.label, message=m.message, start=m.start, end=m.end)
         for m in fit.misfits

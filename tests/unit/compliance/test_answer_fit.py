@@ -614,3 +614,10 @@ def test_collects_reads_collection_not_care() -> None:
 def test_a_promise_corrected_with_its_own_mistake_is_no_dispute() -> None:
     assert labels("哦搞错了，那就后天还500", "已为您登记还款承诺：12月2日之前还款500元。") == []
     assert DISPUTE in labels("你们搞错了，这钱不是我的", "您的应还总额为12,580元。")
+
+
+def test_an_empty_message_fits_unless_the_context_names_distress() -> None:
+    reply = "请问您计划哪天还款？"
+    assert check_reply("", reply).ok
+    distressed = GuardContext(borrower_intent="express_distress")
+    assert check_reply("", reply, distressed).labels == [DISTRESS]
