@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import declarative_base, declared_attr
 
@@ -171,6 +172,7 @@ class AttemptStatus(str, enum.Enum):
     PLANNED = "planned"
     SENT = "sent"
     SUPPRESSED = "suppressed"
+    FAILED = "failed"
 
 
 def _enum(enum_class: type[enum.Enum], name: str) -> Enum:
@@ -251,6 +253,8 @@ class Account(TimestampedModel):
     status = Column(
         _enum(AccountStatus, "account_status"), nullable=False, default=AccountStatus.ACTIVE
     )
+    statement_due_date = Column(Date, nullable=True)
+    """The current statement's payment due date (pre-due reminders); None: not known."""
 
 
 class RepaymentPlan(TimestampedModel):
@@ -471,3 +475,24 @@ class ContactAttempt(TimestampedModel):
     status = Column(_enum(AttemptStatus, "attempt_status"), nullable=False)
     rule = Column(String(32), nullable=True, index=True)
     at = Column(UTCDateTime(), nullable=False, default=utcnow, index=True)
+
+
+class ChannelAddress(TimestampedModel):
+    """A borrower's address on a channel that can start a conversation.
+
+    See ``bot.db.channel_addresses``.
+
+    ``address`` is the platform's id of the person (a WeChat OpenID, a Telegram chat id); the
+    conversation with them is ``<channel>-<address>``. ``customer_id`` is set when a conversation
+    on this address verified as that customer; ``unsubscribed_at`` when the platform said the
+    person left (a stop-contact for this channel, cleared when they subscribe again).
+    """
+
+    __tablename__ = "channel_addresses"
+    __table_args__ = (UniqueConstraint("channel", "address"),)
+
+    channel = Column(String(32), nullable=False)
+    address = Column(String(128), nullable=False)
+    customer_id = _fk("customers.id", nullable=True)
+    verified_at = Column(UTCDateTime(), nullable=True)
+    unsubscribed_at = Column(UTCDateTime(), nullable=True)

@@ -1239,6 +1239,9 @@ class ComplianceEventRepository(_Repository):
         return event
 
 
+_NOT_SENT = (AttemptStatus.SUPPRESSED, AttemptStatus.FAILED)
+
+
 class ContactAttemptRepository(_Repository):
     """Outbound contacts planned, sent or suppressed by the outreach scheduler."""
 
@@ -1262,9 +1265,10 @@ class ContactAttemptRepository(_Repository):
             account_id: The account it is about.
             kind: Pre-due reminder, overdue follow-up, promise due or broken promise.
             script_id: The outbound script it sends (or would have sent).
-            status: ``planned``, ``sent`` or ``suppressed``.
+            status: ``planned``, ``sent``, ``suppressed`` or ``failed``.
             at: The moment it was decided (aware).
-            rule: The rule that suppressed it (required exactly when suppressed).
+            rule: The rule that suppressed it, or why the channel did not take it (required
+                exactly when suppressed or failed).
             promise_id: The promise it is about, if any.
             channel: Where it goes.
 
@@ -1272,11 +1276,12 @@ class ContactAttemptRepository(_Repository):
             The new attempt.
 
         Raises:
-            ValueError: A suppressed attempt without a rule, or a rule on another status.
+            ValueError: A suppressed or failed attempt without a rule, or a rule on another
+                status.
         """
         status = AttemptStatus(status)
-        if (status == AttemptStatus.SUPPRESSED) != (rule is not None):
-            raise ValueError("a suppressed attempt names its rule, and only a suppressed one")
+        if (status in _NOT_SENT) != (rule is not None):
+            raise ValueError("a suppressed or failed attempt names its reason, and only those")
         attempt = ContactAttempt(
             customer_id=customer_id,
             account_id=account_id,
@@ -1302,6 +1307,21 @@ class ContactAttemptRepository(_Repository):
             raise ValueError(f"attempt {attempt_id} is {attempt.status.value}, not planned")
         attempt.status = AttemptStatus.SENT
         attempt.at = at
+        self._session.flush()
+        return attempt
+
+    def mark_failed(self, attempt_id: int, reason: str) -> ContactAttempt:
+        """Mark a planned attempt failed: allowed, but the channel did not take it.
+
+        Raises:
+            NotFoundError: No such attempt.
+            ValueError: The attempt is not planned.
+        """
+        attempt = self._require(ContactAttempt, attempt_id)
+        if attempt.status != AttemptStatus.PLANNED:
+            raise ValueError(f"attempt {attempt_id} is {attempt.status.value}, not planned")
+        attempt.status = AttemptStatus.FAILED
+        attempt.rule = reason
         self._session.flush()
         return attempt
 

@@ -24,6 +24,7 @@ EXPECTED_TABLES = {
     "compliance_events",
     "payments",
     "contact_attempts",
+    "channel_addresses",
     "staff_users",
     "conversation_reviews",
     "conversation_tags",

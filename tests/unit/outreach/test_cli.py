@@ -147,7 +147,7 @@ def test_record_refuses_suppressed_as_a_status_and_a_rule_without_suppression(fa
     with session_scope(factory) as session:
         with pytest.raises(ValueError):
             record(session, [], now=dt.datetime.fromisoformat(LATE), status="suppressed")
-        with pytest.raises(ValueError, match="names its rule"):
+        with pytest.raises(ValueError, match="names its reason"):
             Repositories(session).contact_attempts.add(
                 customer_id=1,
                 account_id=1,
