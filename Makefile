@@ -118,7 +118,7 @@ scripts-lint: guard-train ## Scripts library: schema, ids, guard, disclosures, p
 	$(RUNTIME_ENV) $(PY) -m bot.scripts lint
 
 .PHONY: unit
-unit: install spacy-model guard-train $(NGINX) ## pytest: unit, database (SQLite and PostgreSQL), action tests
+unit: install spacy-model guard-train $(NGINX) notice-deps ## pytest: unit, database (SQLite and PostgreSQL), action tests
 	$(RUNTIME_ENV) $(PY) -m pytest -q tests/unit
 
 /usr/bin/chromium:
@@ -126,6 +126,16 @@ unit: install spacy-model guard-train $(NGINX) ## pytest: unit, database (SQLite
 
 .PHONY: browser
 browser: /usr/bin/chromium ## Debian's Chromium and a CJK font for the browser tests (needs root)
+
+# Formal notices (python -m bot.notices): WeasyPrint lays text out with Debian's pango, subsets the
+# font with harfbuzz's subsetter and finds the CJK font through fontconfig; the tests read the PDF
+# with poppler's pdftotext and pdffonts.
+NOTICE_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei poppler-utils
+
+.PHONY: notice-deps
+notice-deps: ## Debian's pango, a CJK font and poppler-utils for formal notices and their tests (needs root)
+	@dpkg -s $(NOTICE_DEBS) >/dev/null 2>&1 || \
+	  { apt-get update -qq && apt-get install -y -qq --no-install-recommends $(NOTICE_DEBS); }
 
 # Debian 12's nginx (nginx-light is only nginx plus the echo module there). On a host with an init
 # system, apt also enables the system's own nginx service on :80; run-prod does not use it.

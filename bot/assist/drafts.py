@@ -145,14 +145,15 @@ def closest_script(
     Scripts of the stages that say compliantly what a broken rule tried to say (e.g. the
     truthful consequences for a threat) come first; among them, and otherwise, the highest
     character-bigram cosine wins, ties going to the smaller id. Scripts stating debt facts are
-    left out for an unverified borrower.
+    left out for an unverified borrower, and documents (the formal notice) always: they are not
+    chat messages.
     """
     preferred = {stage for rule in rules for stage in RULE_STAGES.get(rule, ())}
     target = bigrams(text)
     best: tuple[bool, float, str] | None = None
     chosen: Script | None = None
     for script in library:
-        if script.status != "approved" or script.id in FRAGMENTS:
+        if script.status != "approved" or script.id in FRAGMENTS or script.document:
             continue
         if not verified and script.requires_verification:
             continue

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -496,3 +497,28 @@ class ChannelAddress(TimestampedModel):
     customer_id = _fk("customers.id", nullable=True)
     verified_at = Column(UTCDateTime(), nullable=True)
     unsubscribed_at = Column(UTCDateTime(), nullable=True)
+
+
+class Notice(TimestampedModel):
+    """A formal written notice (函件) to a cardholder, as issued (``bot.notices``, migration 0008).
+
+    ``version`` counts the account's notices from 1 (re-issuing makes a new version, with its own
+    ``reference``). ``script_id`` and ``script_version`` name the approved template it was made
+    from; ``html`` is the document as issued (the page staff read), ``pdf`` the PDF as issued and
+    ``sha256`` its hex SHA-256. A database trigger refuses every UPDATE of a row: an issued notice
+    never changes.
+    """
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("account_id", "version"),)
+
+    account_id = _fk("accounts.id")
+    version = Column(Integer, nullable=False)
+    reference = Column(String(32), nullable=False, unique=True)
+    script_id = Column(String(128), nullable=False)
+    script_version = Column(Integer, nullable=False)
+    issued_at = Column(UTCDateTime(), nullable=False)
+    issued_by = Column(String(64), nullable=False)
+    html = Column(Text, nullable=False)
+    pdf = Column(LargeBinary, nullable=False)
+    sha256 = Column(String(64), nullable=False)

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 MAX_MONTHS_BY_LAW = 60
 """Personalised installments last at most 5 years (信用卡业务监督管理办法 Art. 70)."""
 
-OPTIONAL_SECTIONS = ("outreach",)
+OPTIONAL_SECTIONS = ("outreach", "notices")
 """Top-level sections a policy file may leave out (their defaults apply)."""
 
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -203,8 +203,8 @@ class OutreachPolicy:
     Attributes:
         daily_cap: Contacts per borrower per local day (at most 3: GB/T 45251-2025).
         weekly_cap: Contacts per borrower in any 7 days (at least ``daily_cap``).
-        reminder_lead_days: A promise due within this many days gets a pre-due reminder
-            (0: no pre-due reminders).
+        reminder_lead_days: A promise, or the statement of an account not past due, due
+            within this many days gets a pre-due reminder (0: no pre-due reminders).
     """
 
     daily_cap: int = 1
@@ -214,6 +214,20 @@ class OutreachPolicy:
 
 MAX_DAILY_CONTACTS = 3
 """At most 3 effective active contacts per borrower per day (GB/T 45251-2025, NIFA 2024)."""
+
+
+@dataclass(frozen=True)
+class NoticePolicy:
+    """Formal written notices (``python -m bot.notices``, docs/notices.md).
+
+    Attributes:
+        objection_days: Days from receipt the notice gives the cardholder to object (objections
+            made later are still taken and checked; the notice says so).
+        correspondence_address: Where the cardholder may write to object and send evidence.
+    """
+
+    objection_days: int
+    correspondence_address: str
 
 
 @dataclass(frozen=True)
@@ -230,6 +244,7 @@ class Policy:
         time_zone: IANA time-zone name for dates and quiet hours.
         quiet_hours: No-outbound window.
         outreach: Outbound caps and reminder lead (optional section; defaults when absent).
+        notices: Formal notices (optional section; without it no notice can be issued).
     """
 
     institution: Institution
@@ -241,6 +256,7 @@ class Policy:
     time_zone: str
     quiet_hours: QuietHours
     outreach: OutreachPolicy = OutreachPolicy()
+    notices: NoticePolicy | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -422,6 +438,7 @@ def _policy(data: Any) -> Policy:
         time_zone=_time_zone(top["time_zone"], "time_zone"),
         quiet_hours=_quiet_hours(top["quiet_hours"], "quiet_hours"),
         outreach=_outreach(optional.get("outreach", {}), "outreach"),
+        notices=_notices(optional["notices"], "notices") if "notices" in optional else None,
     )
 
 
@@ -558,3 +575,14 @@ def _outreach(value: Any, where: str) -> OutreachPolicy:
         30,
     )
     return OutreachPolicy(daily_cap=daily, weekly_cap=weekly, reminder_lead_days=lead)
+
+
+def _notices(value: Any, where: str) -> NoticePolicy:
+    """The optional ``notices`` section; when present, both keys are required."""
+    section = _mapping(value, where, ("objection_days", "correspondence_address"))
+    return NoticePolicy(
+        objection_days=_whole(section["objection_days"], _join(where, "objection_days"), 1, 365),
+        correspondence_address=_text(
+            section["correspondence_address"], _join(where, "correspondence_address")
+        ),
+    )

@@ -28,6 +28,9 @@ LOCALES = ("zh-CN", "en-US")
 # "outbound" scripts open one (the outreach scheduler) and may be read by someone else, so
 # they state no account fact at all and carry the opening disclosures and an opt-out.
 DIRECTIONS = ("inbound", "outbound")
+# What a script is (issue 14): a chat "message", or a formal written "document" (a notice, 函件)
+# rendered to HTML and PDF by :mod:`bot.notices`, in the line markup of :mod:`bot.scripts.document`.
+FORMS = ("message", "document")
 REQUIRED_FIELDS = (
     "id",
     "answers",
@@ -62,6 +65,12 @@ class Script:
     source: str
     facts: str | None = None
     direction: str = "inbound"
+    form: str = "message"
+
+    @property
+    def document(self) -> bool:
+        """A formal written document (a notice), not a chat message."""
+        return self.form == "document"
 
     @property
     def outbound(self) -> bool:
@@ -146,6 +155,17 @@ class Library:
             raise ScriptError(f"script {script_id!r} is not an outbound script")
         return script
 
+    def document(self, script_id: str) -> Script:
+        """Return the script if it is an approved document; notices are made of nothing else.
+
+        Raises:
+            ScriptError: no such script, not approved, or not a document.
+        """
+        script = self.approved(script_id)
+        if not script.document:
+            raise ScriptError(f"script {script_id!r} is not a document")
+        return script
+
     def by_stage(self, stage: str | None = None) -> list[Script]:
         """Scripts of one stage (or all), in file order."""
         return [s for s in self._by_id.values() if stage is None or s.stage == stage]
@@ -196,6 +216,8 @@ def _parse_script(raw: Any, stage: str, source: str) -> Script:
         problems.append(f"facts must be one of {FACTS} (or absent)")
     if raw.get("direction", "inbound") not in DIRECTIONS:
         problems.append(f"direction must be one of {DIRECTIONS} (or absent: inbound)")
+    if raw.get("form", "message") not in FORMS:
+        problems.append(f"form must be one of {FORMS} (or absent: message)")
     if "requires_verification" in raw:
         problems.append("requires_verification is now `facts: account`")
     if not isinstance(raw["version"], int) or raw["version"] < 1:
@@ -227,6 +249,7 @@ def _parse_script(raw: Any, stage: str, source: str) -> Script:
         source=source,
         facts=raw.get("facts"),
         direction=raw.get("direction", "inbound"),
+        form=raw.get("form", "message"),
     )
 
 

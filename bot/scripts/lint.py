@@ -10,7 +10,8 @@ from typing import Any
 
 import yaml
 
-from bot.scripts.library import Library, Script, ScriptError, load_library
+from bot.scripts.document import parse_document, plain_text
+from bot.scripts.library import Library, Script, ScriptError, load_library, placeholder_names
 from bot.scripts.placeholders import PLACEHOLDERS, sample_values
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,6 +28,35 @@ OUTBOUND_DISCLOSURES = {
     **OPENING_DISCLOSURES,
     "opt-out": re.compile(r"退订|停止联系|不再联系"),
 }
+# What a collection notice must tell the cardholder (《商业银行信用卡业务监督管理办法》2011,
+# Art. 69): each element, the placeholders that carry its facts, and the words that state it.
+ART69_ELEMENTS: tuple[tuple[str, frozenset[str], re.Pattern[str] | None], ...] = (
+    ("the cardholder's name", frozenset({"borrower_name"}), None),
+    (
+        "the amount owed and its parts",
+        frozenset({"principal", "interest", "late_fees", "total_due", "minimum_payment"}),
+        None,
+    ),
+    (
+        "the reason and basis of the debt",
+        frozenset({"card_last4", "days_past_due"}),
+        re.compile(r"领用合约.*第六十九条|第六十九条.*领用合约", re.S),
+    ),
+    ("the cardholder's rights and obligations", frozenset(), re.compile(r"权利.*义务", re.S)),
+    ("how to check the account and the debt", frozenset({"hotline"}), re.compile(r"查询|核实")),
+    (
+        "how to object and give evidence, and by when",
+        frozenset({"objection_days"}),
+        re.compile(r"异议.*证据", re.S),
+    ),
+    ("how to repay", frozenset({"channels"}), None),
+    (
+        "the issuer's contact details",
+        frozenset({"institution", "hotline", "correspondence_address"}),
+        None,
+    ),
+    ("the issuer's seal", frozenset(), re.compile(r"盖章|公章")),
+)
 # Where the code names scripts: handlers (`.say("id"`) and actions (`script_id = "id"`).
 SCRIPT_REFERENCE = re.compile(
     r"""(?:\.say\(|script_id\s*=\s*|_SCRIPT\s*=\s*)\s*["']([a-z_]+\.[a-z_0-9]+)["']"""
@@ -91,6 +121,8 @@ def check_guard(script: Script, guard: Guard) -> list[Problem]:
     problems = []
     for index, variant in enumerate(script.variants):
         text = variant.format(**{name: samples.get(name, "") for name in script.placeholders})
+        if script.document:
+            text = plain_text(parse_document(text))  # what a reader reads, without the markup
         for rule in sorted(set(guard(text, script.requires_verification, script.general_facts))):
             problems.append(Problem(f"{script.id}[{index}]", f"violates {rule}: {text}"))
     return problems
@@ -114,6 +146,34 @@ def check_outbound(script: Script) -> list[Problem]:
         for what, pattern in OUTBOUND_DISCLOSURES.items()
         if not pattern.search(text)
     ]
+    return problems
+
+
+def check_document(script: Script) -> list[Problem]:
+    """A document is one text for the cardholder alone, carrying every Art. 69 element.
+
+    It states account facts to the cardholder by name (``facts: account``), answers no message,
+    opens no conversation, and has one wording, so that its id and version name the text of every
+    notice made from it.
+    """
+    if not script.document:
+        return []
+    problems = []
+    if script.facts != "account":
+        problems.append(Problem(script.id, "a document states account facts: `facts: account`"))
+    if script.answers or script.outbound:
+        problems.append(Problem(script.id, "a document answers no message and is not outbound"))
+    if len(script.variants) != 1:
+        problems.append(Problem(script.id, "a document has exactly one variant"))
+    for index, text in enumerate(script.variants):
+        used = frozenset(placeholder_names(text))
+        for element, placeholders, words in ART69_ELEMENTS:
+            missing = sorted(placeholders - used)
+            if missing or (words is not None and not words.search(text)):
+                detail = f" (placeholders {missing})" if missing else ""
+                problems.append(
+                    Problem(f"{script.id}[{index}]", f"lacks Art. 69 element: {element}{detail}")
+                )
     return problems
 
 
@@ -174,6 +234,7 @@ def lint(
         problems += check_placeholders(script)
         problems += check_right_party(script)
         problems += check_outbound(script)
+        problems += check_document(script)
         if guard is not None:
             problems += check_guard(script, guard)
     problems += check_opening(library)

@@ -4,7 +4,8 @@ Sources (compliance rule "amounts-from-ledger"): ``ledger`` (the account in the 
 ``policy`` (policy.yml), ``calculator`` (bot.policy arithmetic on ledger and policy),
 ``conversation`` (what the borrower said, validated: their offer, a promised date and amount),
 ``library`` (other approved scripts rendered inline), ``limits`` (the input limits of
-:mod:`bot.inbound`).
+:mod:`bot.inbound`), ``notice`` (the formal notice being issued: its reference and dates,
+:mod:`bot.notices`).
 A script may only use placeholders listed here.
 """
 
@@ -30,6 +31,11 @@ PLACEHOLDERS: dict[str, Placeholder] = {
     "tenors": Placeholder("policy", "3、6、12、24"),
     "fee_rates": Placeholder("policy", "3期0.75%、6期0.70%、12期0.66%、24期0.65%"),
     "waiver_days": Placeholder("policy", "7"),
+    "objection_days": Placeholder("policy", "30"),
+    "correspondence_address": Placeholder(
+        "policy", "上海市浦东新区示例路100号 示例银行信用卡中心客户服务部 邮编200120"
+    ),
+    "borrower_name": Placeholder("ledger", "张伟", debt_fact=True),
     "card_last4": Placeholder("ledger", "6217", debt_fact=True),
     "total_due": Placeholder("ledger", "12,580.00", debt_fact=True),
     "principal": Placeholder("ledger", "12,000.00", debt_fact=True),
@@ -56,6 +62,9 @@ PLACEHOLDERS: dict[str, Placeholder] = {
         "library", "2026年12月7日之前还款500.00元；2026年12月4日之前还款800.00元", True
     ),
     "max_chars": Placeholder("limits", "500"),
+    "notice_reference": Placeholder("notice", "N000001-01", debt_fact=True),
+    "as_of": Placeholder("notice", "2026年12月4日"),
+    "issued_on": Placeholder("notice", "2026年12月4日"),
 }
 
 

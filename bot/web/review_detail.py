@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.db.masking import mask_text
 from bot.db.models import ComplianceEvent, ConversationOutcome, Handoff, VerificationLock
 from bot.db.web_models import ConversationReview, ConversationTag, StaffUser, TurnAnnotation
+from bot.web.notice_queries import NoticeSummary, conversation_notices
 from bot.web.review_errors import ConversationNotFoundError
 from bot.web.review_queries import load_facts
 from bot.web.tracker import StoredEvent, TrackerReader
@@ -64,6 +65,7 @@ class ConversationDetail:
     flags: tuple[str, ...]
     review: ReviewState
     annotations: dict[int, AnnotationView]
+    notices: list[NoticeSummary] = field(default_factory=list)  # of the accounts verified as
 
 
 def _author_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
@@ -197,4 +199,5 @@ def conversation_detail(
         flags=tuple(flag for flag in FLAGS if flag in flags),
         review=review_state(session, cid),
         annotations={a.event_id: a for a in list_annotations(session, cid)},
+        notices=conversation_notices(session, cid),
     )

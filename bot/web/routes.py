@@ -7,6 +7,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.notices.paths import STATIC as NOTICE_STATIC_DIR
 from bot.web.views import (
     admin,
     assist,
@@ -15,6 +16,7 @@ from bot.web.views import (
     dashboard,
     desk,
     desk_live,
+    notices,
     payments,
     review,
 )
@@ -24,6 +26,7 @@ logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 CONVERSATION = "/review/conversations/{conversation_id:[^/]+}"
 HANDOFF = "/api/desk/handoffs/{handoff_id}"
+NOTICE = r"/notices/{notice_id:\d+}"
 
 
 def setup_routes(app: web.Application) -> None:
@@ -81,4 +84,11 @@ def setup_routes(app: web.Application) -> None:
 
     router.add_post("/api/payments", payments.record, name="api_payments")
 
+    router.add_get(NOTICE, notices.notice_page, name="notice")
+    router.add_get(f"{NOTICE}.pdf", notices.notice_pdf, name="notice_pdf")
+
+    # The notice's style sheet, the one WeasyPrint prints with (before /static: prefixes match).
+    router.add_static(
+        "/static/notices", NOTICE_STATIC_DIR, name="notice_static", append_version=True
+    )
     router.add_static("/static", STATIC_DIR, name="static", append_version=True)

@@ -10,6 +10,7 @@ Roles and what they may do (``PERMISSIONS``):
 | ``dashboard`` | | yes | yes |
 | ``users`` (user administration) | | | yes |
 | ``payments`` (record the issuer's payments, ``POST /api/payments``) | | | yes |
+| ``notices`` (read and download the formal notices issued, ``/notices/<id>``) | | yes | yes |
 
 Recording payments changes balances and promise outcomes, so it is an admin's permission: the
 issuer's system that posts payments logs in as a dedicated admin user (``docs/payments.md``).
@@ -50,6 +51,7 @@ PERMISSIONS: dict[str, frozenset[StaffRole]] = {
     "dashboard": frozenset({StaffRole.TRAINER, StaffRole.ADMIN}),
     "users": frozenset({StaffRole.ADMIN}),
     "payments": frozenset({StaffRole.ADMIN}),
+    "notices": frozenset({StaffRole.TRAINER, StaffRole.ADMIN}),
 }
 HOME_BY_ROLE: dict[StaffRole, str] = {
     StaffRole.AGENT: "/assist",

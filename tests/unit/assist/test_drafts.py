@@ -46,6 +46,12 @@ def test_closest_script_prefers_the_stage_of_the_broken_rule() -> None:
     assert not LIBRARY.get(unverified.script_id).requires_verification
 
 
+def test_the_formal_notice_is_never_offered_as_a_chat_message() -> None:
+    draft = "如您对欠款有异议，请于收到本函之日起30日内提出并提供相关证据，我行会备注并核实"
+    alternative = closest_script(draft, LIBRARY, VALUES, verified=True)
+    assert not LIBRARY.get(alternative.script_id).document
+
+
 def test_bigram_cosine() -> None:
     assert cosine(bigrams("分期还款"), bigrams("分期还款")) == pytest.approx(1)
     assert cosine(bigrams("分期"), bigrams("征信")) == 0

@@ -25,6 +25,7 @@ EXPECTED_TABLES = {
     "payments",
     "contact_attempts",
     "channel_addresses",
+    "notices",
     "staff_users",
     "conversation_reviews",
     "conversation_tags",

@@ -34,6 +34,13 @@ SPEC: dict[str, Any] = {
     },
     "time_zone": "Asia/Shanghai",
     "quiet_hours": {"start": "22:00", "end": "08:00"},
+    # Formal notices (issue 14): an optional section, set in the repository's policy.yml.
+    "notices": {
+        "objection_days": 30,
+        "correspondence_address": (
+            "上海市浦东新区示例路100号 示例银行信用卡中心客户服务部 邮编200120"
+        ),
+    },
 }
 
 

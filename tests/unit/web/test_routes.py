@@ -48,6 +48,8 @@ ROUTES = [
     ("POST", "/admin/users/alice/active", "users", {"active": "yes"}),
     ("POST", "/admin/users/alice/password", "users", {"password": "y" * 12}),
     ("POST", "/api/payments", "payments", {"json": []}),
+    ("GET", "/notices/1", "notices", None),
+    ("GET", "/notices/1.pdf", "notices", None),
 ]
 
 
@@ -75,6 +77,7 @@ def test_every_route_is_in_the_matrix(config) -> None:
         for m, p in covered
     }
     canonical = {(m, p.replace("/alice/", "/{name}/")) for m, p in canonical}
+    canonical = {(m, p.replace("/notices/1", "/notices/{notice_id}")) for m, p in canonical}
     canonical = {(m, p.replace(HANDOFF, "/api/desk/handoffs/{handoff_id}")) for m, p in canonical}
     assert registered == canonical
 

@@ -12,8 +12,8 @@ def _user(role: StaffRole) -> StaffView:
 def test_roles_matrix() -> None:
     expected = {
         StaffRole.AGENT: {"assist", "desk"},
-        StaffRole.TRAINER: {"assist", "review", "dashboard"},
-        StaffRole.ADMIN: {"assist", "desk", "review", "dashboard", "users", "payments"},
+        StaffRole.TRAINER: {"assist", "review", "dashboard", "notices"},
+        StaffRole.ADMIN: {"assist", "desk", "review", "dashboard", "users", "payments", "notices"},
     }
     for role, permissions in expected.items():
         assert {p for p in PERMISSIONS if allowed(_user(role), p)} == permissions
