@@ -6,6 +6,9 @@ what an untrusted caller can do:
 
 - a body that is not a JSON object with a string ``sender`` (1–128 printable characters) and a
   string ``message`` gets 400 with a clear error, never a 500;
+- a ``sender`` that starts with another channel's prefix (``wechat-``, ``telegram-``:
+  :mod:`bot.channels.senders`) gets 400: those conversations belong to their platform's user,
+  and verification is held per conversation;
 - control, bidi and zero-width characters are removed (:func:`bot.inbound.clean_text`), and
   a leading ``/`` (Rasa's intent-command syntax) is dropped; an empty message gets 400;
 - a message above :data:`bot.inbound.MAX_MESSAGE_CHARS` is answered with the approved
@@ -34,6 +37,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.senders import RESERVED_PREFIXES, is_reserved
 from bot.dialogue.messages import library
 from bot.dialogue.safe_replies import TOO_LONG_SCRIPT, count_failure, safe_messages
 from bot.inbound import MAX_MESSAGE_CHARS, clean_text, too_long
@@ -69,6 +73,8 @@ def parse_body(raw: bytes) -> tuple[str, str, Any]:
     sender = clean_text(sender)
     if not sender or len(sender) > MAX_SENDER_CHARS:
         raise BadRequest(f'"sender" must have 1 to {MAX_SENDER_CHARS} visible characters')
+    if is_reserved(sender):
+        raise BadRequest(f'"sender" must not start with {", ".join(RESERVED_PREFIXES)}')
     # A leading "/" would make Rasa read the text as an intent command ("/greet{...}"): a
     # borrower's words are never commands.
     message = clean_text(message).lstrip("/").strip()
@@ -130,11 +136,7 @@ class BoundedRestInput(InputChannel):  # type: ignore[misc]  # Rasa is untyped: 
             metadata = {"client": client_address(request, forwarded)}
             replies = await self._handle(on_new_message, sender, text, metadata)
             if replies is None:  # no reply: expected while an agent holds the conversation
-                if await is_paused(request, sender):
-                    return response.json([])
-                logger.error("conversation %s: no reply to a message; safe reply sent", sender)
-                count_failure("no_reply")
-                replies = [_bot_message(sender, m.text) for m in safe_messages(text, sender)]
+                replies = await unanswered(request, sender, text)
             return response.json(replies)
 
         return hook
@@ -149,16 +151,44 @@ class BoundedRestInput(InputChannel):  # type: ignore[misc]  # Rasa is untyped: 
         """The bot's replies; ``None`` when it produced none (see :func:`is_paused`)."""
         collector = CollectingOutputChannel()
         message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
-        try:
-            await on_new_message(message)
-        except Exception:
-            logger.exception("handling a message of conversation %s failed", sender)
-            count_failure("channel")
-            return [_bot_message(sender, m.text) for m in safe_messages(text, sender)]
-        if not collector.messages:
-            return None
-        replies: list[dict[str, Any]] = collector.messages
-        return replies
+        return await handle(on_new_message, message, collector)
+
+
+async def handle(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    message: UserMessage,
+    collector: CollectingOutputChannel,
+) -> list[dict[str, Any]] | None:
+    """Run the bot on ``message``, whose output channel is ``collector``.
+
+    Returns:
+        The bot's replies; the approved safe replies when handling raised (logged and counted
+        as ``channel``); ``None`` when the bot produced no reply (see :func:`unanswered`).
+    """
+    sender, text = message.sender_id, message.text or ""
+    try:
+        await on_new_message(message)
+    except Exception:
+        logger.exception("handling a message of conversation %s failed", sender)
+        count_failure("channel")
+        return [_bot_message(sender, m.text) for m in safe_messages(text, sender)]
+    if not collector.messages:
+        return None
+    replies: list[dict[str, Any]] = collector.messages
+    return replies
+
+
+async def unanswered(request: Request, sender: str, text: str) -> list[dict[str, Any]]:
+    """What a message the bot gave no reply gets: nothing while paused, else the safe reply.
+
+    A conversation an agent holds (:func:`is_paused`) stays silent; otherwise no reply is a
+    failure (the action server down), logged and counted as ``no_reply``.
+    """
+    if await is_paused(request, sender):
+        return []
+    logger.error("conversation %s: no reply to a message; safe reply sent", sender)
+    count_failure("no_reply")
+    return [_bot_message(sender, m.text) for m in safe_messages(text, sender)]
 
 
 async def is_paused(request: Request, sender: str) -> bool:
@@ -181,3 +211,20 @@ async def is_paused(request: Request, sender: str) -> bool:
 
 def _bot_message(sender: str, text: str) -> dict[str, Any]:
     return {"recipient_id": sender, "text": text}
+
+
+async def turn_texts(
+    request: Request,
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    message: UserMessage,
+    collector: CollectingOutputChannel,
+) -> list[str]:
+    """The bot's texts for ``message``, or the approved replies this channel would give.
+
+    For channels that answer with texts only (WeChat, Telegram): :func:`handle`, then
+    :func:`unanswered` when the bot gave no reply.
+    """
+    replies = await handle(on_new_message, message, collector)
+    if replies is None:
+        replies = await unanswered(request, message.sender_id, message.text or "")
+    return [r["text"] for r in replies if isinstance(r.get("text"), str) and r["text"]]

@@ -281,9 +281,27 @@ def test_rest_channel_reaches_rasa_with_the_real_client_address(edge):
 
 
 @needs_nginx
-def test_wechat_channel_to_come_goes_to_rasa(edge):
+def test_wechat_channel_goes_to_rasa(edge):
     status, _, body = post_message(edge.port, "/webhooks/wechat/webhook")
     assert status == 200 and json.loads(body)["from"].startswith("rasa")
+
+
+@needs_nginx
+def test_telegram_updates_go_to_rasa_and_only_as_post(edge):
+    status, _, body = post_message(edge.port, "/webhooks/telegram/webhook")
+    assert status == 200 and json.loads(body)["from"].startswith("rasa")
+    assert call(edge.port, "GET", "/webhooks/telegram/webhook")[0] in (403, 405)
+    assert call(edge.port, "GET", "/webhooks/telegram/set_webhook")[0] == 404
+
+
+@needs_nginx
+def test_wechat_is_rate_limited_per_borrower_not_per_platform_address(edge):
+    """Every borrower's callbacks come from the platform's few addresses (here: one)."""
+    path = "/webhooks/wechat/webhook?openid="
+    many = [call(edge.port, "POST", f"{path}o{n}", b"<xml/>")[0] for n in range(30)]
+    one = [call(edge.port, "POST", f"{path}oSame", b"<xml/>")[0] for _ in range(30)]
+    assert many == [200] * 30
+    assert 429 in one and one.count(200) <= 13
 
 
 @needs_nginx

@@ -395,6 +395,7 @@ MESSAGE_FOR = {
     "greet": "你好",
     "hardship_confirmed": "好的，帮我提交申请",
     "message_too_long": "我想说一下我的情况" * 60,
+    "message_not_text": "[图片]",
     "nlu_fallback": "嗯嗯啊啊",
     "offer_amount": "我每个月能还800",
     "plan_confirmed": "确认办理12期",
