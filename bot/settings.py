@@ -12,6 +12,11 @@ The action server, the Rasa server's custom components and patches, the web app'
 | ``BOT_TODAY`` | unset (the real date) | ``YYYY-MM-DD``: pins the date, for reproducible tests |
 | ``CLIENT_KEY_SECRET`` | random per process, with a warning | key of the per-client hash |
 | ``RASA_PATCHES_OFF`` | unset | Rasa patches to leave out, comma-separated (benchmarks) |
+| ``WECHAT_TOKEN``, ``TELEGRAM_TOKEN`` | unset | set: that push channel is on (outreach uses it) |
+
+Only whether ``WECHAT_TOKEN`` and ``TELEGRAM_TOKEN`` are set is kept
+(:func:`enabled_push_channels`): the same variables enable the channels themselves, so outreach
+pushes only on a channel this deployment serves.
 
 There is no time-zone variable: the time zone is the policy file's ``time_zone``
 (:mod:`bot.clock`), checked when the policy is loaded.
@@ -26,7 +31,8 @@ Two other objects read the variables of their own layer:
   (which only forwards ``RASA_TOKEN`` when set) must not.
 
 A variable read by two of them (``DATABASE_URL``, ``TRACKER_DB_URL``, ``WEB_PORT``,
-``RASA_TOKEN``) has one parser, here. Two commands read a variable of their own when they run:
+``RASA_URL``, ``RASA_TOKEN``) has one parser, here. Two commands read a variable of their own
+when they run:
 ``python -m bot.db.retention`` reads ``RETENTION_DAYS`` (checked against the legal minimum kept
 next to it) and ``python -m bot.web.users`` reads ``WEB_USER_PASSWORD`` (a one-time input, so it
 is not kept in a process-wide object).
@@ -47,6 +53,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.channels.senders import CHANNEL_TOKENS
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_PATH = REPO_ROOT / "var" / "collection.db"
 DEFAULT_TRACKER_PATH = REPO_ROOT / "var" / "rasa_tracker.db"
@@ -55,6 +63,10 @@ DEFAULT_TRACKER_URL = f"sqlite:///{DEFAULT_TRACKER_PATH}"
 DEFAULT_POLICY_PATH = REPO_ROOT / "policy.yml"
 DEFAULT_SCRIPTS_DIR = REPO_ROOT / "scripts_library"
 DEFAULT_WEB_PORT = 8000
+DEFAULT_RASA_URL = "http://localhost:5005"
+PUSH_CHANNEL_TOKENS = CHANNEL_TOKENS
+"""The channels that can start a conversation, each with the variable whose presence enables
+it (:mod:`bot.channels.senders`)."""
 POLICY_FILE_ENV = "POLICY_FILE"
 TODAY_ENV = "BOT_TODAY"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -77,6 +89,8 @@ class Settings:
         today: The pinned date, or ``None`` for the real one.
         client_key_secret: Key of the per-client hash; ``None`` makes a random one per process.
         rasa_patches_off: Names of the Rasa patches to leave out.
+        push_channels: The push channels this deployment has enabled
+            (:func:`enabled_push_channels`).
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -86,6 +100,7 @@ class Settings:
     today: dt.date | None = None
     client_key_secret: str | None = dataclasses.field(default=None, repr=False)
     rasa_patches_off: frozenset[str] = frozenset()
+    push_channels: frozenset[str] = frozenset()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -109,6 +124,7 @@ class Settings:
             today=_date(env, TODAY_ENV),
             client_key_secret=env.get("CLIENT_KEY_SECRET") or None,  # not stripped: it is a key
             rasa_patches_off=_names(env, "RASA_PATCHES_OFF"),
+            push_channels=enabled_push_channels(env),
         )
 
 
@@ -168,6 +184,23 @@ def tracker_db_url(env: Mapping[str, str]) -> str:
 def web_port(env: Mapping[str, str]) -> int:
     """``WEB_PORT``, else 8000 (the web app listens on it; Rasa's CORS origin names it)."""
     return port(env, "WEB_PORT", DEFAULT_WEB_PORT)
+
+
+def rasa_url(env: Mapping[str, str]) -> str:
+    """``RASA_URL`` without a trailing slash, else ``http://localhost:5005``."""
+    return (env.get("RASA_URL", "").strip() or DEFAULT_RASA_URL).rstrip("/")
+
+
+def enabled_push_channels(env: Mapping[str, str]) -> frozenset[str]:
+    """The push channels this deployment has enabled: those whose token variable is set.
+
+    ``WECHAT_TOKEN`` enables ``wechat`` (``make run`` serves the WeChat channel when it is set)
+    and ``TELEGRAM_TOKEN`` enables ``telegram``; the outreach scheduler sends only on these,
+    and suppresses a contact with no address on any of them as ``no_channel``.
+    """
+    return frozenset(
+        channel for channel, name in PUSH_CHANNEL_TOKENS.items() if env.get(name, "").strip()
+    )
 
 
 def rasa_token(env: Mapping[str, str]) -> str | None:

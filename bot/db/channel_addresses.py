@@ -25,12 +25,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.channels.senders import PREFIXED_CHANNELS, sender_id, split_sender_id
 from bot.db.models import ChannelAddress
 
 logger = logging.getLogger(__name__)
 
-PUSH_CHANNELS = ("wechat", "telegram")
-"""Channels whose platform lets the issuer start a conversation (Rasa output channel names)."""
+PUSH_CHANNELS = PREFIXED_CHANNELS
+"""Channels whose platform lets the issuer start a conversation (:mod:`bot.channels.senders`)."""
 
 
 @dataclass(frozen=True)
@@ -53,18 +54,11 @@ class Address:
         return conversation_id(self.channel, self.address)
 
 
-def conversation_id(channel: str, address: str) -> str:
-    """The conversation (Rasa sender id) of ``address`` on ``channel``."""
-    return f"{channel}-{address}"
+conversation_id = sender_id
+"""The conversation (Rasa sender id) of ``address`` on ``channel``."""
 
-
-def split_conversation_id(sender_id: str) -> tuple[str, str] | None:
-    """``(channel, address)`` of a push channel's conversation id, else None."""
-    for channel in PUSH_CHANNELS:
-        prefix = f"{channel}-"
-        if sender_id.startswith(prefix) and len(sender_id) > len(prefix):
-            return channel, sender_id[len(prefix) :]
-    return None
+split_conversation_id = split_sender_id
+"""``(channel, address)`` of a push channel's conversation id, else None."""
 
 
 def _check(channel: str, address: str) -> None:

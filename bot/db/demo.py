@@ -2,18 +2,28 @@
 
 ``python -m bot.db.demo`` upgrades the schema to the latest migration and seeds the demo data
 into the database selected by ``DATABASE_URL`` (default: ``var/collection.db``).
+
+Each demo account's statement fell due ``days_past_due`` days before the seeding day (the
+policy's calendar), and each demo customer verified once over WeChat (a fake OpenID:
+:data:`DEMO_WECHAT_PREFIX` and the customer's id), so that the outreach scheduler can reach
+them there once ``WECHAT_TOKEN`` enables the channel (docs/outreach.md).
 """
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from bot.clock import local_today
+from bot.db import channel_addresses
 from bot.db.masking import mask_phone
 from bot.db.migrate import upgrade_head
 from bot.db.repositories import AccountRepository, CustomerRepository
 from bot.db.settings import make_engine, make_session_factory, session_scope
+from bot.db.types import utcnow
+from bot.policy import load_policy
 
 logger = logging.getLogger(__name__)
 
@@ -74,13 +84,19 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
 )
 
 
-def seed_demo(session: Session) -> int:
+DEMO_WECHAT_PREFIX = "oDEMO"
+"""Fake WeChat OpenIDs of the demo customers: this prefix and the customer's id (``oDEMO1``)."""
+
+
+def seed_demo(session: Session, now: dt.datetime | None = None) -> int:
     """Insert the demo customers and accounts if the customers table is empty.
 
     The caller commits the session.
 
     Args:
         session: Open session on a migrated database.
+        now: The seeding moment (default: now; ``BOT_TODAY`` pins its date): statement due
+            dates count back from its day, and the WeChat addresses are verified at it.
 
     Returns:
         The number of customers inserted (0 when the table already had rows).
@@ -89,9 +105,18 @@ def seed_demo(session: Session) -> int:
     if customers.count() > 0:
         logger.info("demo data not seeded: customers table is not empty")
         return 0
+    now = now or utcnow()
+    today = local_today(load_policy().time_zone, now)
     accounts = AccountRepository(session)
     for demo in DEMO_ACCOUNTS:
         customer = customers.add(name=demo.name, mobile=demo.mobile, id_last4=demo.id_last4)
+        channel_addresses.bind(
+            session,
+            channel="wechat",
+            address=f"{DEMO_WECHAT_PREFIX}{customer.id}",
+            customer_id=customer.id,
+            now=now,
+        )
         accounts.add(
             customer_id=customer.id,
             card_last4=demo.card_last4,
@@ -101,6 +126,7 @@ def seed_demo(session: Session) -> int:
             total_due=demo.total_due,
             minimum_payment=demo.minimum_payment,
             days_past_due=demo.days_past_due,
+            statement_due_date=today - dt.timedelta(days=demo.days_past_due),
         )
         logger.info("seeded demo customer %s", mask_phone(demo.mobile))
     return len(DEMO_ACCOUNTS)

@@ -155,6 +155,7 @@ class AccountRepository(_Repository):
         days_past_due: int,
         total_due: MoneyLike | None = None,
         status: AccountStatus | str = AccountStatus.ACTIVE,
+        statement_due_date: dt.date | None = None,
     ) -> Account:
         """Insert an account.
 
@@ -168,6 +169,7 @@ class AccountRepository(_Repository):
             days_past_due: Days past due.
             total_due: Total due; defaults to principal + interest + late fees.
             status: Collection status.
+            statement_due_date: The current statement's payment due date, if known.
 
         Returns:
             The new account.
@@ -184,6 +186,7 @@ class AccountRepository(_Repository):
             minimum_payment=Decimal(minimum_payment),
             days_past_due=days_past_due,
             status=AccountStatus(status),
+            statement_due_date=statement_due_date,
         )
         return self._add(account)
 
@@ -1324,6 +1327,14 @@ class ContactAttemptRepository(_Repository):
         attempt.rule = reason
         self._session.flush()
         return attempt
+
+    def planned(self) -> list[ContactAttempt]:
+        """Return the attempts still ``planned``, oldest first (left by an interrupted send)."""
+        return self._list(
+            select(ContactAttempt)
+            .where(ContactAttempt.status == AttemptStatus.PLANNED)
+            .order_by(ContactAttempt.id)
+        )
 
     def sent_since(
         self, since: dt.datetime, customer_ids: Sequence[int] | None = None

@@ -25,7 +25,9 @@ client limit are recorded for the audit trail but never count.
   conversation forgets any earlier verification (it discloses nothing any more).
 - A locked customer is refused even with correct data, until the lock expires.
 - A success resets the customer's and the conversation's counts (not the client's), and is
-  remembered on the server (:func:`bot.db.conversation_state.remember_verified`).
+  remembered on the server (:func:`bot.db.conversation_state.remember_verified`). When the
+  conversation is a push channel's (WeChat, Telegram: ``<channel>-<address>``), its address is
+  bound to the customer (:func:`bot.db.channel_addresses.bind`): outreach can reach them there.
 
 What the caller learns: until a lock, a wrong number and a debtor's number with a wrong ID give
 the same result (``mismatch``, no customer, no count of attempts left), so the reply cannot
@@ -59,6 +61,7 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from bot import settings
+from bot.db import channel_addresses
 from bot.db.conversation_state import forget_verification, remember_verified
 from bot.db.masking import mask_phone
 from bot.db.models import Account, AccountStatus, Customer, VerificationAttempt
@@ -255,6 +258,7 @@ def verify_identity(
         attempts.settle_attempt(attempt, success=True, during_lock=False)
         account_id = _primary_account_id(AccountRepository(session).for_customer(customer.id))
         remember_verified(session, conversation_id, customer.id, account_id, now)
+        _bind_address(session, conversation_id, customer.id, now)
         logger.info("conversation %s verified", conversation_id)
         return VerificationResult("verified", customer.id, account_id, None)
 
@@ -263,6 +267,22 @@ def verify_identity(
         "verification mismatch in conversation %s (%s)", conversation_id, mask_phone(mobile)
     )
     return _after_failure(session, customer, attempt, now, limits)
+
+
+def _bind_address(
+    session: Session, conversation_id: str, customer_id: int, now: dt.datetime
+) -> None:
+    """Bind a push channel's conversation to the customer it verified as (outreach's address)."""
+    pushed = channel_addresses.split_conversation_id(conversation_id)
+    if pushed is None:
+        return
+    channel, address = pushed
+    try:
+        channel_addresses.bind(
+            session, channel=channel, address=address, customer_id=customer_id, now=now
+        )
+    except ValueError:  # an address no platform gives (over-long): verified, but not bound
+        logger.warning("%s conversation verified; its address is not one to keep", channel)
 
 
 def _refusal(

@@ -1,8 +1,10 @@
-"""Outreach: the scheduler's plan of outbound contacts within the contact rules (issue 14).
+"""Outreach: the scheduler's outbound contacts within the contact rules (issue 14).
 
 - :mod:`bot.policy.outreach`: the candidates and each contact rule (pure);
 - :mod:`bot.outreach.planner`: the borrowers' snapshots, the plan and ``record`` (on a session);
-- ``python -m bot.outreach plan [--at ISO-DATETIME]``: the dry run.
+- :mod:`bot.outreach.sender`: one ``send`` run: settle, plan, record, deliver through Rasa;
+- :mod:`bot.outreach.lock`: one ``send`` at a time per database;
+- ``python -m bot.outreach plan [--at ISO-DATETIME]`` (the dry run) and ``send``.
 
-Sending (through Rasa's API) is not built yet. See ``docs/outreach.md``.
+See ``docs/outreach.md``.
 """

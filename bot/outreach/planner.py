@@ -1,10 +1,13 @@
 """Reading the borrowers' snapshots, planning, and recording attempts, on the caller's session.
 
-:func:`load_borrowers` is a read model (plain queries, nothing written); :func:`plan_contacts`
+:func:`load_borrowers` is a read model (plain queries, nothing written): promises as the next
+settlement will leave them (:func:`bot.payments.ledger.promise_outcomes`), where each customer
+can be reached (:mod:`bot.db.channel_addresses`), the statement due dates; :func:`plan_contacts`
 applies the pure rules of :mod:`bot.policy.outreach` to it; :func:`record` writes decisions
 through the repository (``planned`` or ``sent`` when allowed, ``suppressed`` with the rule
-otherwise). ``plan`` never calls :func:`record`: it is a dry run. A future ``send`` will call
-:func:`record` with ``status="planned"``, send, then mark each attempt sent.
+otherwise). ``plan`` never calls :func:`record`: it is a dry run. ``send``
+(:mod:`bot.outreach.sender`) settles, plans and records ``planned`` attempts, then sends and
+marks each one sent or failed.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bot import settings
+from bot.db import channel_addresses
 from bot.db.models import (
     Account,
     AttemptStatus,
@@ -28,23 +34,33 @@ from bot.db.models import (
     DisputeStatus,
     Handoff,
     HandoffReason,
+    HandoffStatus,
     Outcome,
     PromiseToPay,
 )
 from bot.db.repositories import Repositories
+from bot.payments.ledger import promise_outcomes
 from bot.policy.config import Policy
-from bot.policy.outreach import Borrower, Decision, Kind, Limits, Promise, Sent, plan
+from bot.policy.outreach import Address, Borrower, Decision, Kind, Limits, Promise, Sent, plan
 
 logger = logging.getLogger(__name__)
 
 CHANNEL = Channel.CHAT
-"""Where outreach goes: a conversation with the assistant (a stop on ``chat`` or ``all``)."""
+"""Where outreach goes: a conversation with the assistant (a stop on ``chat`` or ``all``), on
+the push channel of the borrower's address (the attempt's metadata in the transcript says
+which)."""
+
+SENT_LOOKBACK_DAYS = 8
+"""Sent contacts read for the caps (7 days and the borrower's local day), at the least."""
+
+ID_CHUNK = 500
+"""Customers per query when reading their addresses."""
 
 Progress = Callable[[int, int], None]
 
 
 def limits_from(policy: Policy) -> Limits:
-    """The numbers of the policy file the rules use."""
+    """The numbers of the policy file the rules use, and the push channels enabled here."""
     return Limits(
         zone=policy.zone,
         quiet_start=policy.quiet_hours.start,
@@ -52,6 +68,7 @@ def limits_from(policy: Policy) -> Limits:
         daily_cap=policy.outreach.daily_cap,
         weekly_cap=policy.outreach.weekly_cap,
         reminder_lead_days=policy.outreach.reminder_lead_days,
+        channels=settings.current().push_channels,
     )
 
 
@@ -88,6 +105,20 @@ def _distress(session: Session) -> tuple[set[int], set[int]]:
     return customers, accounts
 
 
+def _held(session: Session) -> tuple[set[int], set[str]]:
+    """Customers and conversations with an open or assigned hand-off (a person handles them).
+
+    Distress hand-offs are left to the ``distress`` rule, which stops outreach for good.
+    """
+    rows = session.execute(
+        select(Handoff.customer_id, Handoff.conversation_id).where(
+            Handoff.status.in_([HandoffStatus.OPEN, HandoffStatus.ASSIGNED]),
+            Handoff.reason != HandoffReason.DISTRESS,
+        )
+    ).all()
+    return {c for c, _ in rows if c is not None}, {v for _, v in rows if v is not None}
+
+
 def _sent(session: Session, since: dt.datetime) -> dict[int, list[Sent]]:
     """Per customer: every sent contact since ``since`` and every sent promise contact."""
     rows = session.scalars(
@@ -104,30 +135,66 @@ def _sent(session: Session, since: dt.datetime) -> dict[int, list[Sent]]:
     return found
 
 
-def load_borrowers(session: Session, now: dt.datetime) -> list[Borrower]:
+def _promises(session: Session, now: dt.datetime, zone: ZoneInfo) -> dict[int, list[Promise]]:
+    """Per account, its promises with the status the next settlement gives them."""
+    settled = {p.id: status for p, status in promise_outcomes(session, zone=zone, now=now)}
+    promises: dict[int, list[Promise]] = {}
+    for promise in session.scalars(select(PromiseToPay).order_by(PromiseToPay.due_date)):
+        status = settled.get(promise.id, promise.status)
+        promises.setdefault(promise.account_id, []).append(
+            Promise(promise.id, promise.due_date, status.value)
+        )
+    return promises
+
+
+def _addresses(
+    session: Session, customer_ids: list[int]
+) -> tuple[dict[int, tuple[Address, ...]], set[int]]:
+    """Per customer, the reachable addresses; and the customers with an unsubscribed one.
+
+    Read in chunks of :data:`ID_CHUNK` customers (SQLite bounds the parameters of a query).
+    """
+    reachable: dict[int, tuple[Address, ...]] = {}
+    unsubscribed: set[int] = set()
+    for start in range(0, len(customer_ids), ID_CHUNK):
+        chunk = customer_ids[start : start + ID_CHUNK]
+        for customer, found in channel_addresses.reachable(session, chunk).items():
+            reachable[customer] = tuple(Address(a.channel, a.conversation_id) for a in found)
+        unsubscribed |= channel_addresses.unsubscribed(session, chunk)
+    return reachable, unsubscribed
+
+
+def load_borrowers(
+    session: Session,
+    now: dt.datetime,
+    *,
+    zone: ZoneInfo,
+    lookback_days: int = SENT_LOOKBACK_DAYS,
+) -> list[Borrower]:
     """One snapshot per account, in account order, with everything the rules read.
 
     Args:
         session: The caller's session (only read).
-        now: The moment; sent contacts from the 8 days before it are loaded for the caps.
+        now: The moment; promises are read as a settlement at ``now`` would leave them.
+        zone: The policy's time zone (the promises' calendar).
+        lookback_days: Sent contacts from this many days before ``now`` are loaded (the caps,
+            and the pre-due reminders' window).
 
     Returns:
         The snapshots.
     """
     stopped_customers, stopped_mobiles = _stopped(session)
     distress_customers, distress_accounts = _distress(session)
+    held_customers, held_conversations = _held(session)
     disputed = _ids(session, select(Dispute.account_id).where(Dispute.status == DisputeStatus.OPEN))
-    promises: dict[int, list[Promise]] = {}
-    for promise in session.scalars(select(PromiseToPay).order_by(PromiseToPay.due_date)):
-        promises.setdefault(promise.account_id, []).append(
-            Promise(promise.id, promise.due_date, promise.status.value)
-        )
-    sent = _sent(session, now - dt.timedelta(days=8))
+    promises = _promises(session, now, zone)
+    sent = _sent(session, now - dt.timedelta(days=lookback_days))
     rows = session.execute(
         select(Account, Customer)
         .join(Customer, Account.customer_id == Customer.id)
         .order_by(Account.id)
     ).all()
+    addresses, unsubscribed = _addresses(session, sorted({c.id for _, c in rows}))
     return [
         Borrower(
             customer_id=customer.id,
@@ -140,8 +207,13 @@ def load_borrowers(session: Session, now: dt.datetime) -> list[Borrower]:
             stop_contact=customer.id in stopped_customers or customer.mobile in stopped_mobiles,
             open_dispute=account.id in disputed,
             distress=customer.id in distress_customers or account.id in distress_accounts,
+            held=customer.id in held_customers
+            or any(a.conversation_id in held_conversations for a in addresses.get(customer.id, ())),
             promises=tuple(promises.get(account.id, ())),
             sent=tuple(sent.get(customer.id, ())),
+            unsubscribed=customer.id in unsubscribed,
+            addresses=addresses.get(customer.id, ()),
+            statement_due_date=account.statement_due_date,
         )
         for account, customer in rows
     ]
@@ -161,7 +233,9 @@ def plan_contacts(
     Returns:
         The decisions, in account order.
     """
-    return plan(load_borrowers(session, now), now, limits_from(policy), progress=progress)
+    lookback = max(SENT_LOOKBACK_DAYS, policy.outreach.reminder_lead_days + 1)
+    borrowers = load_borrowers(session, now, zone=policy.zone, lookback_days=lookback)
+    return plan(borrowers, now, limits_from(policy), progress=progress)
 
 
 def record(

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.db.models import PromiseStatus
+from bot.db.models import PromiseStatus, PromiseToPay
 from bot.db.repositories import Repositories
 from bot.payments.rows import PaymentRow, RowError
 from bot.policy.payments import paid_periods, promise_outcome, promise_window
@@ -183,12 +183,8 @@ def settle(
     """
     repos = Repositories(session)
     ids = None if account_ids is None else list(account_ids)
-    today = now.astimezone(zone).date()
     report = SettleReport()
-    for promise in repos.promises.unsettled(ids):
-        start, end = promise_window(promise.created_at, promise.due_date, zone)
-        paid = repos.payments.total_for_account(promise.account_id, start, min(end, _after(now)))
-        outcome = PromiseStatus(promise_outcome(promise.amount, paid, promise.due_date, today))
+    for promise, outcome in promise_outcomes(session, zone=zone, now=now, account_ids=ids):
         if outcome != promise.status:
             repos.promises.set_status(promise.id, outcome)
             report.kept += outcome == PromiseStatus.KEPT
@@ -200,6 +196,36 @@ def settle(
             repos.plans.set_paid_periods(plan.id, periods)
             report.plans_updated += 1
     return report
+
+
+def promise_outcomes(
+    session: Session,
+    *,
+    zone: ZoneInfo,
+    now: dt.datetime,
+    account_ids: Iterable[int] | None = None,
+) -> Iterator[tuple[PromiseToPay, PromiseStatus]]:
+    """Each promise payments can still change, with the status :func:`settle` gives it.
+
+    Reads only, so a dry run (``python -m bot.outreach plan``) sees the promises as the next
+    settlement will leave them.
+
+    Args:
+        session: The caller's session.
+        zone: The policy's time zone.
+        now: The moment (aware).
+        account_ids: Only these accounts (default: every account).
+
+    Yields:
+        (promise, its status as of ``now``), earliest due date first.
+    """
+    repos = Repositories(session)
+    ids = None if account_ids is None else list(account_ids)
+    today = now.astimezone(zone).date()
+    for promise in repos.promises.unsettled(ids):
+        start, end = promise_window(promise.created_at, promise.due_date, zone)
+        paid = repos.payments.total_for_account(promise.account_id, start, min(end, _after(now)))
+        yield promise, PromiseStatus(promise_outcome(promise.amount, paid, promise.due_date, today))
 
 
 def _after(now: dt.datetime) -> dt.datetime:

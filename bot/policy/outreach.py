@@ -6,12 +6,15 @@ account, calls :func:`plan` and prints or records the result.
 - **Candidates** (:func:`candidates`), most pressing first: a *broken-promise* follow-up (a
   promise marked broken, once per promise); a *promise-due* contact (an open promise due today,
   once per promise); a *pre-due* reminder (an open promise due in 1 .. ``reminder_lead_days``
-  days, once per promise); an *overdue* follow-up (days past due, no open promise, at most one a
-  local day). The ledger has no statement due date, so pre-due reminders key on promise dates.
+  days, once per promise; or, on an account not past due, the statement's due date in 1 ..
+  ``reminder_lead_days`` days, once per statement due date); an *overdue* follow-up (days past
+  due, no open promise, at most one a local day).
 - **Rules** (:data:`RULES`), checked in this order; the first that holds suppresses the contact:
-  stop-contact, dispute, paused, distress, quiet hours (in the borrower's own time zone), the
+  stop-contact (a stop record, or every address the customer had on a push channel
+  unsubscribed), dispute, paused, distress, quiet hours (in the borrower's own time zone), the
   daily cap (sent contacts in the borrower's local day), the 7-day cap (sent contacts in the
-  last 7 × 24 hours). Contacts this plan allows count towards the caps of the next ones.
+  last 7 × 24 hours), no channel (no verified, subscribed address on a push channel this
+  deployment has enabled). Contacts this plan allows count towards the caps of the next ones.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class Rule(str, enum.Enum):
     QUIET_HOURS = "quiet_hours"
     DAILY_CAP = "daily_cap"
     WEEKLY_CAP = "weekly_cap"
+    NO_CHANNEL = "no_channel"
 
 
 SCRIPTS: dict[Kind, str] = {
@@ -71,6 +75,19 @@ class Promise:
     id: int
     due_date: dt.date
     status: str
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where a customer can be reached: a verified, subscribed address on a push channel.
+
+    Attributes:
+        channel: The channel's name (Rasa's output channel: ``wechat``, ``telegram``).
+        conversation_id: The conversation on the address (``<channel>-<address>``).
+    """
+
+    channel: str
+    conversation_id: str
 
 
 @dataclass(frozen=True)
@@ -103,11 +120,18 @@ class Borrower:
         owes: Whether the total due is above zero.
         time_zone: The customer's IANA time zone, or None (the policy's applies).
         stop_contact: A stop-contact or wrong-number record covers the outreach channel.
+        unsubscribed: The customer had a verified address on a push channel that the platform
+            said they left (an unsubscribe: a stop-contact for that channel).
         open_dispute: An open dispute on the account.
         distress: A distress hand-off or outcome was recorded for the customer.
+        held: A person at the agent desk has (or is about to take) one of the customer's
+            conversations: an open or assigned hand-off.
         promises: The account's promises.
         sent: Contacts already sent to this customer (any account), at least the last 7 days
-            and every promise contact.
+            (and the reminder window) and every promise contact.
+        addresses: The customer's verified, subscribed addresses on push channels, the most
+            recently verified first.
+        statement_due_date: The current statement's payment due date (None: not known).
     """
 
     customer_id: int
@@ -120,13 +144,17 @@ class Borrower:
     stop_contact: bool = False
     open_dispute: bool = False
     distress: bool = False
+    held: bool = False
     promises: tuple[Promise, ...] = ()
     sent: tuple[Sent, ...] = ()
+    unsubscribed: bool = False
+    addresses: tuple[Address, ...] = ()
+    statement_due_date: dt.date | None = None
 
 
 @dataclass(frozen=True)
 class Limits:
-    """The policy numbers the rules use.
+    """The policy numbers the rules use, and the channels this deployment can push on.
 
     Attributes:
         zone: The policy's time zone (the calendar of promises; the default borrower zone).
@@ -135,6 +163,8 @@ class Limits:
         daily_cap: Sent contacts allowed per borrower per local day.
         weekly_cap: Sent contacts allowed per borrower in 7 days.
         reminder_lead_days: Pre-due reminders this many days ahead at most (0: none).
+        channels: The push channels this deployment has enabled
+            (:func:`bot.settings.enabled_push_channels`); none: every contact is ``no_channel``.
     """
 
     zone: ZoneInfo
@@ -143,6 +173,7 @@ class Limits:
     daily_cap: int
     weekly_cap: int
     reminder_lead_days: int
+    channels: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -154,12 +185,15 @@ class Contact:
         kind: Why.
         script_id: The outbound script it sends.
         promise_id: The promise it is about, if any.
+        statement_due_date: The statement due date a pre-due reminder without a promise is
+            about.
     """
 
     borrower: Borrower
     kind: Kind
     script_id: str
     promise_id: int | None = None
+    statement_due_date: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -170,11 +204,14 @@ class Decision:
         contact: The contact.
         rule: The first rule that suppressed it, or None when it may go out.
         local_time: The moment in the borrower's time zone.
+        address: Where it goes: the most recently verified address on an enabled push channel
+            (None when there is none).
     """
 
     contact: Contact
     rule: Rule | None
     local_time: dt.datetime
+    address: Address | None = None
 
     @property
     def allowed(self) -> bool:
@@ -202,13 +239,17 @@ def in_quiet_hours(local: dt.time, start: dt.time, end: dt.time) -> bool:
     return local >= start or local < end
 
 
-def candidates(borrower: Borrower, today: dt.date, lead_days: int) -> list[Contact]:
+def candidates(
+    borrower: Borrower, today: dt.date, lead_days: int, zone: dt.tzinfo = dt.timezone.utc
+) -> list[Contact]:
     """The contacts due for one account today, most pressing first.
 
     Args:
         borrower: The account's snapshot.
-        today: Today in the policy's calendar (promise dates are in it).
-        lead_days: Pre-due reminders for promises due within this many days (0: none).
+        today: Today in the policy's calendar (promise and statement dates are in it).
+        lead_days: Pre-due reminders for promises and statements due within this many days
+            (0: none).
+        zone: The policy's time zone (the days on which earlier reminders were sent).
 
     Returns:
         The contacts, before any rule is applied.
@@ -233,14 +274,45 @@ def candidates(borrower: Borrower, today: dt.date, lead_days: int) -> list[Conta
     for promise in open_promises:
         if 0 < (promise.due_date - today).days <= lead_days:
             add(Kind.PRE_DUE, promise)
+    due = statement_reminder_due(borrower, today, lead_days, zone)
+    if due is not None:
+        found.append(Contact(borrower, Kind.PRE_DUE, SCRIPTS[Kind.PRE_DUE], statement_due_date=due))
     if borrower.days_past_due > 0 and not open_promises:
         add(Kind.OVERDUE)
     return found
 
 
+def statement_reminder_due(
+    borrower: Borrower, today: dt.date, lead_days: int, zone: dt.tzinfo
+) -> dt.date | None:
+    """The statement due date a pre-due reminder is owed for today, or None.
+
+    Owed when the account is not past due, its statement falls due in 1 .. ``lead_days`` days,
+    and no pre-due reminder without a promise was sent on this account in that window
+    (``[due - lead_days, due)``, days in ``zone``): once per statement due date.
+    """
+    due = borrower.statement_due_date
+    if borrower.days_past_due > 0 or due is None or not 0 < (due - today).days <= lead_days:
+        return None
+    first = due - dt.timedelta(days=lead_days)
+    for sent in borrower.sent:
+        if (
+            sent.kind == Kind.PRE_DUE
+            and sent.promise_id is None
+            and sent.account_id in (None, borrower.account_id)
+            and first <= sent.at.astimezone(zone).date() < due
+        ):
+            return None
+    return due
+
+
 def stop_contact(borrower: Borrower) -> bool:
-    """A stop-contact (or wrong-number) record covers the outreach channel."""
-    return borrower.stop_contact
+    """A stop-contact (or wrong-number) record covers the outreach channel, or every address.
+
+    An unsubscribe is a stop-contact for its channel: a customer whose every address on a push
+    channel was unsubscribed is not contacted.
+    """
+    return borrower.stop_contact or (borrower.unsubscribed and not borrower.addresses)
 
 
 def disputed(borrower: Borrower) -> bool:
@@ -249,8 +321,12 @@ def disputed(borrower: Borrower) -> bool:
 
 
 def paused(borrower: Borrower) -> bool:
-    """The account's collection is paused."""
-    return borrower.account_status == "paused"
+    """The account's collection is paused, or a person is handling the borrower.
+
+    An outbound message would start a new session in a conversation an agent holds and give
+    it back to the bot (a new session is not paused).
+    """
+    return borrower.account_status == "paused" or borrower.held
 
 
 def distressed(borrower: Borrower) -> bool:
@@ -274,6 +350,11 @@ def over_weekly_cap(sent: Sequence[dt.datetime], now: dt.datetime, limits: Limit
     return sum(1 for at in sent if now - WEEK < at <= now) >= limits.weekly_cap
 
 
+def reach(borrower: Borrower, channels: frozenset[str]) -> Address | None:
+    """Where a contact goes: the most recently verified address on an enabled channel."""
+    return next((a for a in borrower.addresses if a.channel in channels), None)
+
+
 BORROWER_RULES: tuple[tuple[Rule, Callable[[Borrower], bool]], ...] = (
     (Rule.STOP_CONTACT, stop_contact),
     (Rule.DISPUTE, disputed),
@@ -283,7 +364,7 @@ BORROWER_RULES: tuple[tuple[Rule, Callable[[Borrower], bool]], ...] = (
 """The rules that read only the borrower, checked first and in this order."""
 
 RULES: tuple[Rule, ...] = tuple(Rule)
-"""Every rule in the order it is checked: the borrower's, then quiet hours, then the caps."""
+"""Every rule in the order it is checked: the borrower's, quiet hours, the caps, the channel."""
 
 
 def first_rule(
@@ -310,6 +391,8 @@ def first_rule(
         return Rule.DAILY_CAP
     if over_weekly_cap(sent, now, limits):
         return Rule.WEEKLY_CAP
+    if reach(borrower, limits.channels) is None:
+        return Rule.NO_CHANNEL
     return None
 
 
@@ -342,13 +425,14 @@ def plan(
             borrower.customer_id, sorted(s.at for s in borrower.sent if s.at <= now)
         )
         local = now.astimezone(borrower_zone(borrower, limits.zone))
-        for contact in candidates(borrower, today, limits.reminder_lead_days):
+        address = reach(borrower, limits.channels)
+        for contact in candidates(borrower, today, limits.reminder_lead_days, limits.zone):
             if contact.kind == Kind.OVERDUE and _overdue_sent_today(borrower, local):
                 continue
             rule = first_rule(borrower, now, limits, sent)
             if rule is None:
                 sent.append(now)
-            decisions.append(Decision(contact, rule, local))
+            decisions.append(Decision(contact, rule, local, address))
         if progress is not None and (done % 200 == 0 or done == len(todo)):
             progress(done, len(todo))
     return decisions

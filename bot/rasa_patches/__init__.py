@@ -31,7 +31,10 @@ once. The Rasa server is started through :mod:`bot.serve.rasa_server`, which cal
   fallback to an empty in-memory conversation (a new session, the borrower asked to verify
   again, the turn kept in memory only) while PostgreSQL is down;
 - :mod:`~bot.rasa_patches.model_load`: DIET is loaded for prediction without Rasa's
-  one-example training step (half of the server's start-up), its weights checked complete.
+  one-example training step (half of the server's start-up), its weights checked complete;
+- :mod:`~bot.rasa_patches.output_channel`: ``output_channel=<name>`` naming no channel that
+  can send is an error (500, nothing stored) instead of a silent collector answering 200, so
+  the outreach sender never records as sent a message nobody received.
 
 ``RASA_PATCHES_OFF`` (comma-separated module names, e.g. ``stored_events,endpoint_session``;
 read by :mod:`bot.settings`) leaves patches out: for measuring a patch's effect
@@ -63,6 +66,7 @@ def apply() -> None:
         event_types,
         input_bounds,
         model_load,
+        output_channel,
         server_limits,
         stored_events,
         tracker_store_failures,
@@ -83,6 +87,7 @@ def apply() -> None:
         endpoint_session,
         tracker_store_failures,
         model_load,
+        output_channel,
     ):
         if module.__name__.rsplit(".", 1)[-1] in off:
             logger.warning("Rasa patch left out (RASA_PATCHES_OFF): %s", module.__name__)

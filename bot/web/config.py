@@ -22,9 +22,9 @@
 | ``DESK_WEBHOOK_URL`` | unset | the desk POSTs each urgent hand-off here (no personal data) |
 | ``DESK_WEBHOOK_TIMEOUT_SECONDS`` | ``5`` | how long the desk waits for that hook |
 
-``DATABASE_URL``, ``TRACKER_DB_URL``, ``WEB_PORT`` and ``RASA_TOKEN`` are read by other settings
-objects too; they, and the parsers of every value here, are in :mod:`bot.settings`. A bad value
-raises :class:`bot.settings.ConfigError`.
+``DATABASE_URL``, ``TRACKER_DB_URL``, ``WEB_PORT``, ``RASA_URL`` and ``RASA_TOKEN`` are read by
+other settings objects too; they, and the parsers of every value here, are in
+:mod:`bot.settings`. A bad value raises :class:`bot.settings.ConfigError`.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ class WebConfig:
 
     database_url: str
     tracker_db_url: str
-    rasa_url: str = "http://localhost:5005"
+    rasa_url: str = settings.DEFAULT_RASA_URL
     rasa_token: str | None = None
     secret_key: str | None = None
     secure_cookies: bool = True
@@ -115,7 +115,7 @@ class WebConfig:
         return cls(
             database_url=settings.database_url(env),
             tracker_db_url=settings.tracker_db_url(env),
-            rasa_url=(env.get("RASA_URL", "").strip() or cls.rasa_url).rstrip("/"),
+            rasa_url=settings.rasa_url(env),
             rasa_token=settings.rasa_token(env),
             secret_key=env.get("WEB_SECRET_KEY") or None,
             secure_cookies=flag(env, "WEB_SECURE_COOKIES", not dev),

@@ -4,6 +4,11 @@ Days are local days in the policy time zone. A conversation counts on every day 
 message (once in the totals); the other figures count rows of our tables created that day:
 verified conversations (a successful verification), plans, promises (and how many of them were
 kept or broken), disputes, hand-offs and messages blocked by the guard.
+
+Outbound contacts (``python -m bot.outreach send``) are counted for the whole period
+(:func:`contact_counts`): sent, failed per reason, suppressed per rule. Each contact (an
+account, a kind, a promise) counts once per local day and outcome, however many runs of that
+day stored it (a run every hour stores a contact held by quiet hours at each run).
 """
 
 from __future__ import annotations
@@ -21,7 +26,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import (
+    AttemptStatus,
     ComplianceEvent,
+    ContactAttempt,
     Dispute,
     Handoff,
     PromiseStatus,
@@ -29,6 +36,7 @@ from bot.db.models import (
     RepaymentPlan,
     VerificationAttempt,
 )
+from bot.policy.outreach import RULES
 from bot.web.tracker import TrackerReader
 
 logger = logging.getLogger(__name__)
@@ -91,14 +99,64 @@ class DayStats:
         return {"day": self.day.isoformat() if self.day else None, **counts, **rates}
 
 
+CONTACT_STATUSES = {
+    AttemptStatus.SENT: "已发送",
+    AttemptStatus.FAILED: "发送失败",
+    AttemptStatus.SUPPRESSED: "已拦截",
+}
+"""The outcomes of an outbound contact the dashboard shows, in its order (``planned`` is a
+contact being sent, not an outcome)."""
+
+CONTACT_REASONS = {
+    "stop_contact": "停止联系",
+    "dispute": "异议处理中",
+    "paused": "暂停催收",
+    "distress": "情绪危机",
+    "quiet_hours": "免打扰时段",
+    "daily_cap": "当日次数上限",
+    "weekly_cap": "7日次数上限",
+    "no_channel": "无可用渠道",
+    "guard": "合规拦截",
+    "rasa_unavailable": "Rasa 不可用",
+    "channel_error": "渠道发送失败",
+    "interrupted": "发送中断",
+}
+"""Labels of the rules (``bot.policy.outreach.Rule``) and the failure reasons
+(``bot.outreach.sender.Failure``)."""
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """Outbound contacts of the period with one outcome (and one reason)."""
+
+    status: AttemptStatus
+    reason: str | None
+    contacts: int
+
+    @property
+    def status_label(self) -> str:
+        """The outcome, as the page says it."""
+        return CONTACT_STATUSES[self.status]
+
+    @property
+    def reason_label(self) -> str:
+        """The rule or failure reason, as the page says it ("" when sent)."""
+        return CONTACT_REASONS.get(self.reason, self.reason) if self.reason else ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {"status": self.status.value, "reason": self.reason, "contacts": self.contacts}
+
+
 @dataclass(frozen=True)
 class Period:
-    """The days shown and their totals."""
+    """The days shown, their totals, and the outbound contacts of the period."""
 
     start: dt.date
     end: dt.date
     days: list[DayStats]
     totals: DayStats
+    contacts: tuple[ContactRow, ...] = ()
 
 
 def rate(part: int, whole: int) -> Decimal | None:
@@ -204,7 +262,47 @@ def daily_stats(
         conversations=len(set().union(*conversations.values())),
         verified=len(set().union(*verified.values())),
     )
-    return Period(start, end, days, overall)
+    return Period(start, end, days, overall, contact_counts(session, since, until, zone))
+
+
+def _reason_order(row: ContactRow) -> tuple[int, int, str]:
+    statuses = list(CONTACT_STATUSES)
+    rules = [rule.value for rule in RULES]
+    reason = row.reason or ""
+    rank = rules.index(reason) if reason in rules else len(rules)
+    return statuses.index(row.status), rank, reason
+
+
+def contact_counts(
+    session: Session, since: dt.datetime, until: dt.datetime, zone: ZoneInfo
+) -> tuple[ContactRow, ...]:
+    """Outbound contacts in ``[since, until)`` per outcome and reason.
+
+    A contact (account, kind, promise) counts once per local day and outcome.
+    """
+    rows = session.execute(
+        select(
+            ContactAttempt.at,
+            ContactAttempt.account_id,
+            ContactAttempt.kind,
+            ContactAttempt.promise_id,
+            ContactAttempt.status,
+            ContactAttempt.rule,
+        ).where(
+            ContactAttempt.at >= since,
+            ContactAttempt.at < until,
+            ContactAttempt.status.in_(list(CONTACT_STATUSES)),
+        )
+    )
+    seen: set[tuple[Any, ...]] = set()
+    counts: dict[tuple[AttemptStatus, str | None], int] = defaultdict(int)
+    for moment, account_id, kind, promise_id, status, rule in rows:
+        key = (_local_day(moment, zone), account_id, kind, promise_id, status, rule)
+        if key not in seen:
+            seen.add(key)
+            counts[AttemptStatus(status), rule] += 1
+    found = [ContactRow(status, reason, n) for (status, reason), n in counts.items()]
+    return tuple(sorted(found, key=_reason_order))
 
 
 def totals(days: Iterable[DayStats]) -> DayStats:

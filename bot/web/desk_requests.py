@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.channels.senders import split_sender_id
 from bot.clock import local_now
 from bot.desk import claims, live
 from bot.desk.contact import ContactState, contact_state
@@ -21,6 +22,7 @@ from bot.web.state import LIBRARY, POLICY, RASA, current_user, run_db
 logger = logging.getLogger(__name__)
 
 RASA_DOWN = "对话服务（Rasa）暂时不可用，请稍后再试"
+NOT_DELIVERED = "未能通过 {channel} 送达借款人，消息没有发出，请稍后再试"
 
 
 def desk_user(request: web.Request) -> StaffView:
@@ -65,12 +67,20 @@ async def rasa_tracker(request: web.Request, conversation_id: str) -> dict[str, 
 async def rasa_append(
     request: web.Request, conversation_id: str, events: list[dict[str, Any]]
 ) -> None:
-    """Append events to the conversation in Rasa (503 when Rasa cannot be reached)."""
+    """Append events to the conversation in Rasa (503 when Rasa cannot be reached).
+
+    On a channel that pushes (WeChat, Telegram: :mod:`bot.channels.senders`) the ``bot`` events
+    also go out through it, so the borrower reads the agent there; the web chat reads them from
+    the tracker. Not delivered means not stored: the agent is told and may try again.
+    """
+    pushed = split_sender_id(conversation_id)
+    channel = pushed[0] if pushed else None
     try:
-        await request.app[RASA].append_events(conversation_id, events)
+        await request.app[RASA].append_events(conversation_id, events, output_channel=channel)
     except RasaUnavailableError as error:
         logger.warning("desk: %s", error)
-        raise web.HTTPServiceUnavailable(text=RASA_DOWN) from None
+        text = RASA_DOWN if channel is None else NOT_DELIVERED.format(channel=channel)
+        raise web.HTTPServiceUnavailable(text=text) from None
 
 
 def desk_notice(request: web.Request, script_id: str, notice: str) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """The Rasa HTTP calls the web app makes: parse, send, read a tracker, append events.
 
 The agent desk reads a conversation's tracker and appends events to it (``pause``, ``resume``,
-an agent's ``bot`` message).
+an agent's ``bot`` message); the outreach sender (``python -m bot.outreach send``) appends a
+``bot`` event with ``output_channel`` and ``execute_side_effects=true``, so that Rasa delivers it
+through that channel and stores it in the transcript.
 
 ``POST {RASA_URL}/model/parse`` and ``/conversations/{id}/tracker[/events]`` need Rasa started
 with ``--enable-api``;
@@ -12,6 +14,7 @@ and a borrower message carries the borrower's address as ``metadata.client``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 from urllib.parse import quote
@@ -22,7 +25,16 @@ logger = logging.getLogger(__name__)
 
 
 class RasaUnavailableError(RuntimeError):
-    """Rasa did not answer, or answered with an error."""
+    """Rasa did not answer, or answered with an error.
+
+    Attributes:
+        status: The HTTP status Rasa answered with, or None when it did not answer (no
+            connection, a timeout, an answer that is not JSON).
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class RasaClient:
@@ -47,26 +59,36 @@ class RasaClient:
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._params = {"token": token} if token else {}
 
-    async def _post(self, path: str, payload: dict[str, Any] | list[dict[str, Any]]) -> Any:
-        return await self._call("POST", path, payload)
+    async def _post(
+        self,
+        path: str,
+        payload: dict[str, Any] | list[dict[str, Any]],
+        params: dict[str, str] | None = None,
+    ) -> Any:
+        return await self._call("POST", path, payload, params)
 
     async def _get(self, path: str) -> Any:
         return await self._call("GET", path)
 
-    async def _call(self, method: str, path: str, payload: Any = None) -> Any:
+    async def _call(
+        self, method: str, path: str, payload: Any = None, params: dict[str, str] | None = None
+    ) -> Any:
         """One call with the token; its JSON answer, or RasaUnavailableError."""
         try:
             async with self._http.request(
                 method,
                 f"{self._base}{path}",
                 json=payload,
-                params=self._params,
+                params={**(params or {}), **self._params},
                 timeout=self._timeout,
             ) as response:
                 if response.status >= 400:
-                    raise RasaUnavailableError(f"Rasa answered {response.status} on {path}")
+                    raise RasaUnavailableError(
+                        f"Rasa answered {response.status} on {path}", response.status
+                    )
                 return await response.json(content_type=None)
-        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+        # asyncio.TimeoutError is not the built-in TimeoutError before Python 3.11.
+        except (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError, ValueError) as error:
             raise RasaUnavailableError(f"Rasa unreachable on {path}: {error}") from error
 
     @staticmethod
@@ -84,17 +106,32 @@ class RasaClient:
             raise RasaUnavailableError("unexpected tracker answer")
         return result
 
-    async def append_events(self, conversation_id: str, events: list[dict[str, Any]]) -> None:
+    async def append_events(
+        self,
+        conversation_id: str,
+        events: list[dict[str, Any]],
+        output_channel: str | None = None,
+    ) -> None:
         """Append events to a conversation (Rasa takes the conversation's lock for it).
 
         ``{"event": "pause"}`` silences the bot in the conversation (Rasa logs the borrower's
         messages but predicts no action), ``{"event": "resume"}`` gives it back; a ``bot``
         event stores an agent's message in the transcript.
 
+        Args:
+            conversation_id: The conversation.
+            events: The events.
+            output_channel: When given, Rasa also sends the ``bot`` events through this
+                channel (``?output_channel=<name>&execute_side_effects=true``): how a
+                conversation is started on a channel that can push.
+
         Raises:
-            RasaUnavailableError: Not stored.
+            RasaUnavailableError: Not stored (or, with ``output_channel``, not delivered).
         """
-        await self._post(self._conversation(conversation_id) + "/tracker/events", events)
+        params = None
+        if output_channel is not None:
+            params = {"output_channel": output_channel, "execute_side_effects": "true"}
+        await self._post(self._conversation(conversation_id) + "/tracker/events", events, params)
 
     async def parse(self, text: str) -> dict[str, Any]:
         """Return Rasa's NLU result for a text (intent, entities, ranking).

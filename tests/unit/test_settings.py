@@ -108,3 +108,17 @@ def test_every_variable_is_documented_in_the_table() -> None:
     read = set(re.findall(r'"([A-Z][A-Z_]+_[A-Z_]+)"', source))
     documented = set(re.findall(r"``([A-Z_]+)``", module.__doc__ or ""))
     assert {"DATABASE_URL", "SCRIPTS_DIR", "CLIENT_KEY_SECRET"} <= read <= documented
+
+
+def test_a_push_channel_is_enabled_by_its_own_token_and_only_that_is_kept() -> None:
+    assert Settings.from_env({}).push_channels == frozenset()
+    read = Settings.from_env({"WECHAT_TOKEN": "abc123", "TELEGRAM_TOKEN": "  "})
+    assert read.push_channels == {"wechat"}
+    both = {"WECHAT_TOKEN": "abc123", "TELEGRAM_TOKEN": "42:xyz"}
+    assert settings.enabled_push_channels(both) == {"wechat", "telegram"}
+    assert "abc123" not in repr(Settings.from_env(both))  # the tokens themselves are not kept
+
+
+def test_rasa_url_has_one_parser() -> None:
+    assert settings.rasa_url({}) == "http://localhost:5005"
+    assert settings.rasa_url({"RASA_URL": " http://rasa:5005/ "}) == "http://rasa:5005"

@@ -1,4 +1,4 @@
-"""The dashboard: counts and rates per day, as a page with SVG charts and as JSON."""
+"""The dashboard: daily counts and rates, and outbound contacts, as a page and as JSON."""
 
 from __future__ import annotations
 
@@ -88,5 +88,6 @@ async def dashboard_api(request: web.Request) -> web.StreamResponse:
             "end": period.end.isoformat(),
             "days": [day.as_dict() for day in period.days],
             "totals": period.totals.as_dict(),
+            "contacts": [row.as_dict() for row in period.contacts],
         }
     )

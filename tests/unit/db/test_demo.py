@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -97,3 +98,30 @@ def test_main_migrates_an_empty_database_then_seeds_once(tmp_path) -> None:
     with session_scope(make_session_factory(engine)) as session:
         assert _snapshot(session) == CONTRACT
     engine.dispose()
+
+
+def test_each_demo_customer_verified_once_over_wechat_and_each_statement_is_past_due(
+    engine: Engine,
+) -> None:
+    from bot.db import channel_addresses
+
+    seeded = dt.datetime(2026, 12, 4, 1, 0, tzinfo=dt.timezone.utc)  # 09:00 in Beijing
+    with session_scope(make_session_factory(engine)) as session:
+        demo.seed_demo(session, now=seeded)
+    with session_scope(make_session_factory(engine)) as session:
+        customers = session.scalars(select(Customer).order_by(Customer.id)).all()
+        reachable = channel_addresses.reachable(session, [c.id for c in customers])
+        assert [[a.conversation_id for a in reachable[c.id]] for c in customers] == [
+            [f"wechat-oDEMO{c.id}"] for c in customers
+        ]
+        assert {a.verified_at for found in reachable.values() for a in found} == {seeded}
+        accounts = session.scalars(select(Account).order_by(Account.id)).all()
+        # days past due counted back from the seeding day in the policy's calendar
+        assert [a.statement_due_date for a in accounts] == [
+            dt.date(2026, 10, 20),
+            dt.date(2026, 11, 22),
+            dt.date(2026, 8, 6),
+        ]
+        assert all(
+            (dt.date(2026, 12, 4) - a.statement_due_date).days == a.days_past_due for a in accounts
+        )

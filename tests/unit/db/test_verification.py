@@ -17,6 +17,7 @@ from bot.db.models import (
     VerificationLock,
 )
 from bot.db.repositories import Repositories
+from bot.db.types import utcnow
 from bot.db.verification import (
     VerificationResult,
     client_key,
@@ -435,3 +436,46 @@ def test_client_key_without_a_secret_warns_once_and_is_stable(
     assert first == second
     warnings = [r for r in caplog.records if "CLIENT_KEY_SECRET" in r.getMessage()]
     assert len(warnings) == 1
+
+
+def _reachable_conversations(session: Session, customer_id: int) -> list[str]:
+    from bot.db import channel_addresses
+
+    found = channel_addresses.reachable(session, [customer_id]).get(customer_id, [])
+    return [address.conversation_id for address in found]
+
+
+def test_verifying_on_a_push_channel_binds_the_address_for_outreach(
+    session: Session, repos: Repositories
+) -> None:
+    zhang = repos.customers.find_by_mobile(ZHANG_MOBILE).id
+    assert _reachable_conversations(session, zhang) == ["wechat-oDEMO1"]  # the demo's
+    later = utcnow() + HOUR  # after the demo's seeding
+    result = verify_identity(session, "wechat-oNEW", ZHANG_MOBILE, ZHANG_ID, later)
+    assert result.status == "verified"
+    result = verify_identity(session, "telegram-42", ZHANG_MOBILE, ZHANG_ID, later + HOUR)
+    assert result.status == "verified"
+    # The most recently verified first; outreach picks the first on an enabled channel.
+    assert _reachable_conversations(session, zhang) == [
+        "telegram-42",
+        "wechat-oNEW",
+        "wechat-oDEMO1",
+    ]
+
+
+def test_a_web_conversation_or_a_failed_verification_binds_nothing(
+    session: Session, repos: Repositories
+) -> None:
+    li = repos.customers.find_by_mobile(LI_MOBILE).id
+    assert verify_identity(session, "web-123", LI_MOBILE, LI_ID, NOW).status == "verified"
+    assert verify_identity(session, "wechat-oWRONG", LI_MOBILE, "0000", NOW).status == "mismatch"
+    assert _reachable_conversations(session, li) == ["wechat-oDEMO2"]
+
+
+def test_an_address_no_platform_gives_is_not_bound_but_the_borrower_is_verified(
+    session: Session, repos: Repositories
+) -> None:
+    li = repos.customers.find_by_mobile(LI_MOBILE).id
+    result = verify_identity(session, "wechat-" + "x" * 200, LI_MOBILE, LI_ID, NOW)
+    assert result.status == "verified"
+    assert _reachable_conversations(session, li) == ["wechat-oDEMO2"]

@@ -1,23 +1,27 @@
-"""``python -m bot.outreach plan`` and ``record`` on a migrated SQLite database with demo data."""
+"""``python -m bot.outreach plan`` and ``record`` on a migrated SQLite database with demo data
+(WeChat enabled, see conftest.py)."""
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
+from bot import settings
+from bot.db import channel_addresses
 from bot.db.models import (
     AccountStatus,
     AttemptStatus,
     Channel,
     ContactAttempt,
     HandoffReason,
+    HandoffStatus,
     PromiseStatus,
+    PromiseToPay,
     Urgency,
 )
 from bot.db.repositories import Repositories
-from bot.db.settings import make_engine, make_session_factory, session_scope
+from bot.db.settings import session_scope
 from bot.outreach import __main__ as cli
 from bot.outreach.planner import plan_contacts, record
 from bot.policy import load_policy
@@ -27,13 +31,7 @@ from bot.scripts import load_library
 NIGHT = "2026-12-03T21:30+08:00"
 LATE = "2026-12-03T22:30+08:00"
 MORNING = "2026-12-04T09:00+08:00"
-
-
-@pytest.fixture
-def factory(demo_database_url: str) -> Iterator[sessionmaker]:
-    engine = make_engine(demo_database_url)
-    yield make_session_factory(engine)
-    engine.dispose()
+LATE_AT = dt.datetime.fromisoformat(LATE)
 
 
 def _plan(capsys: pytest.CaptureFixture[str], moment: str) -> list[str]:
@@ -50,7 +48,8 @@ def test_demo_accounts_at_2130_2230_and_0900_beijing(factory, capsys) -> None:
     night = _plan(capsys, NIGHT)
     assert night[0].endswith("3 contacts, 3 to send, 0 suppressed")
     assert night[1:] == [
-        f"send     account {n} {name} overdue outreach.overdue_follow_up local 2026-12-03 21:30 CST"
+        f"send     account {n} {name} overdue outreach.overdue_follow_up via wechat"
+        " local 2026-12-03 21:30 CST"
         for n, name in ((1, "张*"), (2, "李*"), (3, "王*"))  # names masked
     ]
     late = _plan(capsys, LATE)
@@ -60,6 +59,68 @@ def test_demo_accounts_at_2130_2230_and_0900_beijing(factory, capsys) -> None:
     assert morning[0].endswith("3 contacts, 3 to send, 0 suppressed")
     assert all(line.startswith("send ") and "2026-12-04 09:00" in line for line in morning[1:])
     assert _attempts(factory) == 0  # a dry run stores nothing
+
+
+def test_without_wechat_token_the_demo_accounts_can_be_reached_nowhere(factory, capsys) -> None:
+    with settings.override(push_channels=frozenset()):
+        night = _plan(capsys, NIGHT)
+        late = _plan(capsys, LATE)
+        morning = _plan(capsys, MORNING)
+    assert night[0].endswith("3 contacts, 0 to send, 3 suppressed (no_channel 3)")
+    assert all(line.endswith("rule no_channel") and " via " not in line for line in night[1:])
+    assert late[0].endswith("3 suppressed (quiet_hours 3)")  # the earlier rule is named
+    assert morning[0].endswith("3 suppressed (no_channel 3)")
+
+
+def test_an_unsubscribe_stops_outreach_to_that_customer(factory, capsys) -> None:
+    with session_scope(factory) as session:
+        channel_addresses.unsubscribe(session, channel="wechat", address="oDEMO1", now=LATE_AT)
+    morning = _plan(capsys, MORNING)
+    assert morning[1].startswith("suppress account 1 张*") and morning[1].endswith(
+        "rule stop_contact"
+    )
+    assert morning[2].startswith("send     account 2 李*")
+
+
+def test_no_outreach_while_a_person_at_the_desk_handles_the_borrower(factory, capsys) -> None:
+    with session_scope(factory) as session:
+        handoff = Repositories(session).handoffs.add(
+            conversation_id="wechat-oDEMO1", reason=HandoffReason.REQUEST
+        )
+    held = _plan(capsys, MORNING)
+    assert held[1].startswith("suppress account 1 张*") and held[1].endswith("rule paused")
+    assert all(line.startswith("send ") for line in held[2:])
+    with session_scope(factory) as session:
+        Repositories(session).handoffs.get(handoff.id).status = HandoffStatus.CLOSED
+    assert _plan(capsys, MORNING)[1].startswith("send     account 1 张*")
+
+
+def test_a_promise_due_yesterday_and_unpaid_shows_broken_as_send_will_settle_it(
+    factory, capsys
+) -> None:
+    with session_scope(factory) as session:
+        Repositories(session).promises.add(
+            account_id=1, amount="1258.00", due_date=dt.date(2026, 12, 2)
+        )
+    late = _plan(capsys, LATE)
+    assert late[1].startswith("suppress account 1 张* broken_promise promise 1")
+    assert late[1].endswith("rule quiet_hours")
+    morning = _plan(capsys, MORNING)
+    assert morning[1].startswith("send     account 1 张* broken_promise promise 1")
+    with session_scope(factory) as session:  # the dry run stored nothing, settled nothing
+        assert session.get(PromiseToPay, 1).status == PromiseStatus.OPEN
+
+
+def test_a_statement_falling_due_soon_gets_a_pre_due_reminder(factory, capsys) -> None:
+    with session_scope(factory) as session:
+        account = Repositories(session).accounts.get(2)
+        account.days_past_due = 0
+        account.statement_due_date = dt.date(2026, 12, 6)
+    morning = _plan(capsys, MORNING)
+    assert morning[2] == (
+        "send     account 2 李* pre_due statement 2026-12-06 outreach.pre_due_reminder"
+        " via wechat local 2026-12-04 09:00 CST"
+    )
 
 
 def _scene(factory: sessionmaker) -> None:

@@ -9,6 +9,7 @@ import pytest
 from bot.policy.outreach import (
     RULES,
     SCRIPTS,
+    Address,
     Borrower,
     Kind,
     Limits,
@@ -29,8 +30,11 @@ LIMITS = Limits(
     daily_cap=1,
     weekly_cap=3,
     reminder_lead_days=3,
+    channels=frozenset({"wechat"}),
 )
 TODAY = dt.date(2026, 12, 3)
+WECHAT = Address("wechat", "wechat-oABC")
+TELEGRAM = Address("telegram", "telegram-42")
 BORROWER = Borrower(
     customer_id=1,
     account_id=1,
@@ -39,6 +43,7 @@ BORROWER = Borrower(
     days_past_due=45,
     owes=True,
     time_zone="Asia/Shanghai",
+    addresses=(WECHAT,),
 )
 
 
@@ -88,7 +93,33 @@ CASES = [
     ("open dispute", {"open_dispute": True}, "2026-12-03T21:30+08:00", Rule.DISPUTE),
     ("disputed status", {"account_status": "disputed"}, "2026-12-03T21:30+08:00", Rule.DISPUTE),
     ("paused account", {"account_status": "paused"}, "2026-12-03T21:30+08:00", Rule.PAUSED),
+    ("an agent holds the borrower", {"held": True}, "2026-12-04T09:00+08:00", Rule.PAUSED),
     ("distress", {"distress": True}, "2026-12-03T21:30+08:00", Rule.DISTRESS),
+    (
+        "unsubscribed from the only address: a stop-contact for it",
+        {"addresses": (), "unsubscribed": True},
+        "2026-12-03T21:30+08:00",
+        Rule.STOP_CONTACT,
+    ),
+    (
+        "unsubscribed from one address, still reachable on another",
+        {"addresses": (WECHAT,), "unsubscribed": True},
+        "2026-12-03T21:30+08:00",
+        None,
+    ),
+    ("no address at all", {"addresses": ()}, "2026-12-03T21:30+08:00", Rule.NO_CHANNEL),
+    (
+        "an address only on a channel this deployment has not enabled",
+        {"addresses": (TELEGRAM,)},
+        "2026-12-03T21:30+08:00",
+        Rule.NO_CHANNEL,
+    ),
+    (
+        "an enabled channel among the addresses",
+        {"addresses": (TELEGRAM, WECHAT)},
+        "2026-12-03T21:30+08:00",
+        None,
+    ),
     (
         "daily cap: one sent this local morning",
         {"sent": sent_at("2026-12-03T09:00+08:00")},
@@ -152,6 +183,24 @@ CASES = [
         Rule.QUIET_HOURS,
     ),
     (
+        "order: quiet hours before no channel",
+        {"addresses": ()},
+        "2026-12-03T22:30+08:00",
+        Rule.QUIET_HOURS,
+    ),
+    (
+        "order: the caps before no channel",
+        {"addresses": (), "sent": sent_at("2026-12-03T09:00+08:00")},
+        "2026-12-03T21:30+08:00",
+        Rule.DAILY_CAP,
+    ),
+    (
+        "order: an unsubscribe (stop-contact) before dispute",
+        {"addresses": (), "unsubscribed": True, "open_dispute": True},
+        "2026-12-03T21:30+08:00",
+        Rule.STOP_CONTACT,
+    ),
+    (
         "order: daily cap before weekly cap",
         {
             "sent": sent_at(
@@ -186,6 +235,7 @@ def test_every_rule_has_a_suppressing_case_and_the_order_is_the_briefs() -> None
         "quiet_hours",
         "daily_cap",
         "weekly_cap",
+        "no_channel",
     ]
 
 
@@ -315,3 +365,76 @@ def test_an_overdue_follow_up_on_another_account_does_not_count_as_this_ones() -
     limits = replace(LIMITS, daily_cap=3)
     [decision] = plan([replace(BORROWER, sent=other)], at("2026-12-03T10:00+08:00"), limits)
     assert (decision.contact.kind, decision.rule) == (Kind.OVERDUE, None)
+
+
+def test_a_contact_goes_to_the_most_recently_verified_address_on_an_enabled_channel() -> None:
+    older_wechat = Address("wechat", "wechat-old")
+    borrower = replace(BORROWER, addresses=(TELEGRAM, WECHAT, older_wechat))
+    [decision] = plan([borrower], at("2026-12-03T21:30+08:00"), LIMITS)
+    assert decision.address == WECHAT  # telegram is verified later but not enabled here
+    both = replace(LIMITS, channels=frozenset({"wechat", "telegram"}))
+    assert plan([borrower], at("2026-12-03T21:30+08:00"), both)[0].address == TELEGRAM
+    [nowhere] = plan(
+        [borrower], at("2026-12-03T21:30+08:00"), replace(LIMITS, channels=frozenset())
+    )
+    assert (nowhere.rule, nowhere.address) == (Rule.NO_CHANNEL, None)
+
+
+# A borrower who is not past due, with a statement falling due on 2026-12-06.
+CURRENT = replace(BORROWER, days_past_due=0, statement_due_date=dt.date(2026, 12, 6))
+
+
+def _statement_reminder(sent_on: str) -> tuple[Sent, ...]:
+    return (Sent(at(sent_on), Kind.PRE_DUE, None, CURRENT.account_id),)
+
+
+@pytest.mark.parametrize(
+    ("today", "due"),
+    [
+        (dt.date(2026, 12, 2), False),  # 4 days ahead: outside the 3-day window
+        (dt.date(2026, 12, 3), True),  # 3 days ahead
+        (dt.date(2026, 12, 5), True),  # the day before
+        (dt.date(2026, 12, 6), False),  # the due day itself: no "pre"-due reminder
+        (dt.date(2026, 12, 7), False),  # past the date
+    ],
+)
+def test_a_pre_due_reminder_from_the_statement_due_date(today: dt.date, due: bool) -> None:
+    found = candidates(CURRENT, today, 3, BEIJING)
+    assert [(c.kind, c.statement_due_date) for c in found] == (
+        [(Kind.PRE_DUE, dt.date(2026, 12, 6))] if due else []
+    )
+    assert all(c.script_id == SCRIPTS[Kind.PRE_DUE] and c.promise_id is None for c in found)
+
+
+def test_a_statement_reminder_goes_out_once_per_statement_due_date() -> None:
+    # Sent on 12-03 at 23:30 Beijing (15:30 UTC): the 12-03 of the window, counted once.
+    reminded = replace(CURRENT, sent=_statement_reminder("2026-12-03T15:30+00:00"))
+    assert candidates(reminded, dt.date(2026, 12, 4), 3, BEIJING) == []
+    # A reminder sent before this window was for an earlier statement.
+    earlier = replace(CURRENT, sent=_statement_reminder("2026-11-04T10:00+08:00"))
+    assert [c.kind for c in candidates(earlier, dt.date(2026, 12, 4), 3, BEIJING)] == [Kind.PRE_DUE]
+    # A promise's pre-due reminder, or another account's, is not this statement's.
+    other = (
+        Sent(at("2026-12-03T10:00+08:00"), Kind.PRE_DUE, 12, CURRENT.account_id),
+        Sent(at("2026-12-03T10:00+08:00"), Kind.PRE_DUE, None, 2),
+    )
+    assert len(candidates(replace(CURRENT, sent=other), dt.date(2026, 12, 4), 3, BEIJING)) == 1
+    # The next statement due date gets its own reminder.
+    next_month = replace(reminded, statement_due_date=dt.date(2027, 1, 6))
+    assert len(candidates(next_month, dt.date(2027, 1, 4), 3, BEIJING)) == 1
+
+
+def test_no_statement_reminder_past_due_without_a_date_or_at_lead_zero() -> None:
+    past_due = replace(CURRENT, days_past_due=1)
+    assert [c.kind for c in candidates(past_due, TODAY, 3, BEIJING)] == [Kind.OVERDUE]
+    assert candidates(replace(CURRENT, statement_due_date=None), TODAY, 3, BEIJING) == []
+    assert candidates(CURRENT, TODAY, 0, BEIJING) == []
+
+
+def test_the_statement_reminder_is_planned_under_the_same_rules() -> None:
+    [night] = plan([CURRENT], at("2026-12-03T22:30+08:00"), LIMITS)
+    assert (night.contact.kind, night.rule) == (Kind.PRE_DUE, Rule.QUIET_HOURS)
+    [morning] = plan([CURRENT], at("2026-12-04T09:00+08:00"), LIMITS)
+    assert (morning.contact.statement_due_date, morning.rule) == (dt.date(2026, 12, 6), None)
+    sent = replace(CURRENT, sent=_statement_reminder("2026-12-04T09:00+08:00"))
+    assert plan([sent], at("2026-12-05T09:00+08:00"), LIMITS) == []

@@ -331,4 +331,28 @@ def seed_outcomes(session: Session) -> None:
         script_id="fallback.blocked",
         at=DAY_3 + dt.timedelta(hours=1),
     )
+    seed_contact_attempts(repos)
     session.flush()
+
+
+def seed_contact_attempts(repos: Repositories) -> None:
+    """Outbound contacts: day 1 one sent; day 2 one held by quiet hours at two runs (one
+    contact) and one with no channel; day 3 one failed, and one still being sent."""
+    rows = (
+        (1, "sent", None, DAY_1 + dt.timedelta(minutes=5)),
+        (2, "suppressed", "quiet_hours", DAY_2.replace(hour=22, minute=30)),
+        (2, "suppressed", "quiet_hours", DAY_2.replace(hour=23, minute=30)),
+        (3, "suppressed", "no_channel", DAY_2),
+        (2, "failed", "rasa_unavailable", DAY_3),
+        (3, "planned", None, DAY_3),
+    )
+    for account_id, status, rule, at in rows:
+        repos.contact_attempts.add(
+            customer_id=account_id,  # the demo's customer n owns account n
+            account_id=account_id,
+            kind="overdue",
+            script_id="outreach.overdue_follow_up",
+            status=status,
+            rule=rule,
+            at=at,
+        )

@@ -65,3 +65,24 @@ def test_a_conversation_spanning_days_counts_once_in_totals(tmp_path, session_fa
     period = _period(url, session_factory, dt.date(2026, 11, 28), dt.date(2026, 11, 29))
     assert [d.conversations for d in period.days] == [1, 1]
     assert period.totals.conversations == 1
+
+
+def test_outbound_contacts_per_outcome_and_reason(tracker_url, session_factory) -> None:
+    period = _period(tracker_url, session_factory, dt.date(2026, 11, 27), dt.date(2026, 11, 30))
+    assert [(r.status.value, r.reason, r.contacts) for r in period.contacts] == [
+        ("sent", None, 1),
+        ("failed", "rasa_unavailable", 1),
+        ("suppressed", "quiet_hours", 1),  # held at two runs of the same day: one contact
+        ("suppressed", "no_channel", 1),
+    ]
+    first_day = _period(tracker_url, session_factory, dt.date(2026, 11, 28), dt.date(2026, 11, 28))
+    assert [r.as_dict() for r in first_day.contacts] == [
+        {"status": "sent", "reason": None, "contacts": 1}
+    ]
+
+
+def test_every_rule_and_failure_reason_has_a_label() -> None:
+    from bot.outreach.sender import Failure
+    from bot.policy.outreach import Rule
+
+    assert set(dashboard.CONTACT_REASONS) == {r.value for r in Rule} | {f.value for f in Failure}

@@ -20,6 +20,10 @@ class TrackerRasa(StubRasa):
 
     trackers: dict[str, dict[str, Any]] = field(default_factory=dict)
     appended: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
+    pushed: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    """(conversation, output_channel, execute_side_effects) of every append."""
+    refuse_push: bool = False
+    """Answer 500 to an append with an output channel (the channel did not take it)."""
 
     def tracker(self, sender: str) -> dict[str, Any]:
         return self.trackers.setdefault(
@@ -76,6 +80,10 @@ async def rasa_stub(aiohttp_server: Callable[..., Awaitable[TestServer]]) -> Tra
         if stub.fail:
             return web.Response(status=500)
         sender = request.match_info["sender"]
+        channel = request.query.get("output_channel")
+        stub.pushed.append((sender, channel, request.query.get("execute_side_effects")))
+        if channel and stub.refuse_push:
+            return web.Response(status=500)
         events = await request.json()
         events = events if isinstance(events, list) else [events]
         stub.appended.append((sender, events))

@@ -160,6 +160,31 @@ async def test_a_clean_message_reaches_the_tracker_with_the_agents_name(client, 
     ]
 
 
+async def test_on_wechat_the_agents_words_go_out_through_the_channel_or_not_at_all(
+    client, rasa_stub, session_factory
+) -> None:
+    [wechat] = _add_handoffs(session_factory, "request")
+    with session_scope(session_factory) as session:
+        session.get(Handoff, wechat).conversation_id = "wechat-oBorrower1"
+    token = await log_in(client, "agent")
+    assert (await _claim(client, token, wechat)).status == 200
+    text = "您好，我是人工客服，请问有什么可以帮您？"
+    assert (await _send(client, token, wechat, {"text": text})).status == 200
+    assert rasa_stub.pushed[-1] == ("wechat-oBorrower1", "wechat", "true")
+
+    rasa_stub.refuse_push = True
+    refused = await _send(client, token, wechat, {"text": "请问您方便现在沟通吗？"})
+    assert refused.status == 503
+    assert "未能通过 wechat 送达" in (await refused.json())["error"]
+    assert "请问您方便现在沟通吗？" not in [
+        e.get("text") for e in rasa_stub.tracker("wechat-oBorrower1")["events"]
+    ]
+    await _send(client, token, FALLBACK_ID, {"text": text})  # the web chat: stored, not pushed
+    assert all(
+        channel is None for sender, channel, _ in rasa_stub.pushed if sender == "conv-fallback"
+    )
+
+
 async def test_a_suggestion_keeps_its_script_and_an_edit_is_marked(client, rasa_stub):
     token = await log_in(client, "agent")
     await _claim(client, token, FALLBACK_ID)
