@@ -41,7 +41,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiogram import Bot
-from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
+from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer, check_token
+from aiogram.utils.exceptions import ValidationError
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from sanic import Blueprint, response
@@ -49,7 +50,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.rest import _route, turn_texts
-from bot.channels.senders import sender_id
+from bot.channels.senders import sender_id, split_sender_id
 from bot.dialogue.messages import library
 from bot.dialogue.runtime import policy
 from bot.dialogue.safe_replies import OPENING_SCRIPT, TOO_LONG_SCRIPT, count_failure
@@ -81,13 +82,18 @@ def settings_from_env(env: dict[str, str] | None = None) -> TelegramSettings:
     """The settings from the environment.
 
     Raises:
-        ValueError: ``TELEGRAM_TOKEN`` or a valid ``TELEGRAM_SECRET_TOKEN`` is missing.
+        ValueError: ``TELEGRAM_TOKEN`` is missing or not a bot token, or a valid
+            ``TELEGRAM_SECRET_TOKEN`` is missing.
     """
     env = dict(os.environ) if env is None else env
     token = env.get("TELEGRAM_TOKEN", "").strip()
     secret = env.get("TELEGRAM_SECRET_TOKEN", "").strip()
     if not token:
         raise ValueError("TELEGRAM_TOKEN is not set")
+    try:
+        check_token(token)
+    except ValidationError:
+        raise ValueError("TELEGRAM_TOKEN is not a bot token (<digits>:<secret>)") from None
     if not SECRET_PATTERN.fullmatch(secret):
         raise ValueError("TELEGRAM_SECRET_TOKEN must be 1-256 characters of A-Z a-z 0-9 _ -")
     return TelegramSettings(
@@ -99,11 +105,25 @@ def settings_from_env(env: dict[str, str] | None = None) -> TelegramSettings:
 
 
 class _Output(TelegramOutput):  # type: ignore[misc]  # Rasa is untyped: subclassing Any
-    """Rasa's Telegram output channel, on a chosen Bot API server."""
+    """Rasa's Telegram output channel, on a chosen Bot API server, addressed by conversation.
+
+    Rasa addresses a reply to the conversation id (``telegram-<chat id>``); the Bot API wants
+    the chat id.
+    """
 
     def __init__(self, token: str, api_url: str | None) -> None:
         server = TelegramAPIServer.from_base(api_url) if api_url else TELEGRAM_PRODUCTION
         Bot.__init__(self, token, server=server)
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Rasa's dispatch (text, buttons, images), to the chat of the conversation."""
+        await super().send_response(chat_id_of(recipient_id), message)
+
+
+def chat_id_of(recipient_id: str) -> str:
+    """The chat id of a conversation id (``telegram-42`` → ``42``; a bare id is kept)."""
+    pushed = split_sender_id(str(recipient_id))
+    return pushed[1] if pushed and pushed[0] == CHANNEL else str(recipient_id)
 
 
 class _Seen:

@@ -233,6 +233,9 @@ async def test_a_bot_api_failure_is_absorbed(
 def test_settings_need_the_token_and_a_valid_secret() -> None:
     with pytest.raises(ValueError, match="TELEGRAM_TOKEN"):
         telegram.settings_from_env({})
+    for token in ("abc", "12345", "abc:def", "12 3:x"):
+        with pytest.raises(ValueError, match="bot token"):
+            telegram.settings_from_env({"TELEGRAM_TOKEN": token, "TELEGRAM_SECRET_TOKEN": SECRET})
     for secret in ("", "has space", "x" * 257, "中文"):
         with pytest.raises(ValueError, match="SECRET"):
             telegram.settings_from_env({"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_SECRET_TOKEN": secret})
@@ -259,7 +262,7 @@ async def test_the_output_channel_sends_through_the_configured_server_without_a_
     fake, _ = api
     output = channel.get_output_channel()
     assert output is channel.get_output_channel()
-    await output.send_text_message("42", "您好")
+    await output.send_response("telegram-42", {"text": "您好"})  # as Rasa's API addresses it
     assert fake.sent == [(42, "您好")] and [m for m, _ in fake.calls] == ["sendMessage"]
 
 
