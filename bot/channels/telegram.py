@@ -15,7 +15,7 @@ shipped, it does not fit a product in front of real borrowers and attackers:
   about the debt; compliance rule ``no-third-party``);
 - it raises into Telegram on an error, so Telegram retries the update: ours answers with an
   approved reply (the caring reply for a message in distress) and ignores a retried
-  ``update_id``;
+  ``update_id``, across instances in the production profile (:mod:`bot.channels.deliveries`);
 - its ``get_output_channel`` sets the webhook with ``asyncio.run``, which fails inside the
   running server (Rasa's API could not send through Telegram, so outreach could not): ours
   sets the webhook only with ``python -m bot.channels.telegram set-webhook``.
@@ -49,6 +49,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.deliveries import Deliveries, deliveries_for
 from bot.channels.rest import _route, turn_texts
 from bot.channels.senders import sender_id, split_sender_id
 from bot.dialogue.messages import library
@@ -64,8 +65,8 @@ SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 START_COMMAND = "/start"
 WELCOME_SCRIPT = OPENING_SCRIPT  # the first message names the institution, "automated", "recorded"
 NOT_TEXT_SCRIPT = "input.not_text"
-SEEN_UPDATES = 4096
-"""Update ids remembered per process to ignore Telegram's retries of one update."""
+DELIVERY_KEY_PREFIX = "telegram:update:"
+"""Update ids are remembered (in memory, or in the lock store's Redis) to ignore retries."""
 
 
 @dataclass(frozen=True)
@@ -126,22 +127,6 @@ def chat_id_of(recipient_id: str) -> str:
     return pushed[1] if pushed and pushed[0] == CHANNEL else str(recipient_id)
 
 
-class _Seen:
-    """The last :data:`SEEN_UPDATES` update ids (Telegram retries an update it got no 200 for)."""
-
-    def __init__(self, size: int = SEEN_UPDATES) -> None:
-        self._size = size
-        self._ids: dict[int, None] = {}
-
-    def first_time(self, update_id: int) -> bool:
-        if update_id in self._ids:
-            return False
-        self._ids[update_id] = None
-        if len(self._ids) > self._size:
-            del self._ids[next(iter(self._ids))]
-        return True
-
-
 @dataclass(frozen=True)
 class Incoming:
     """A private text (or not-text) message of an update, as the channel reads it."""
@@ -178,7 +163,7 @@ class BoundedTelegramInput(TelegramInput):  # type: ignore[misc]  # Rasa is unty
         webhook = settings.webhook_url if settings else None
         super().__init__(token, None, webhook, debug_mode=False)
         self.settings = settings
-        self._seen = _Seen()
+        self._deliveries: Deliveries | None = None
         self._output: _Output | None = None
 
     @classmethod
@@ -256,11 +241,26 @@ class BoundedTelegramInput(TelegramInput):  # type: ignore[misc]  # Rasa is unty
         if not isinstance(update_id, int) or isinstance(update_id, bool):
             return response.text("body must be a JSON update", status=400)
         incoming = read_update(update)
-        if incoming is None or not self._seen.first_time(update_id):
+        if incoming is None or not self._first_time(request, update_id):
             return response.text("ok")
         texts = await self.replies(request, on_new_message, incoming)
         await self._deliver(incoming.chat_id, texts)
         return response.text("ok")
+
+    def _first_time(self, request: Request, update_id: int) -> bool:
+        """Claim the update; a retry of one already claimed (by any instance) is ignored."""
+        if self._deliveries is None:
+            agent = getattr(request.app.ctx, "agent", None)
+            self._deliveries = deliveries_for(agent, DELIVERY_KEY_PREFIX)
+        try:
+            seen = self._deliveries.claim(str(update_id))
+        except Exception:  # Redis down: answering twice beats answering never
+            logger.exception("Telegram: update %d could not be claimed", update_id)
+            count_failure("telegram_dedupe")
+            return True
+        if seen is not None:
+            logger.info("Telegram: update %d repeated; the bot is not run again", update_id)
+        return seen is None
 
     async def replies(
         self,

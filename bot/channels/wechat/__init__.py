@@ -4,7 +4,6 @@
 - :mod:`~bot.channels.wechat.config`: the settings (``WECHAT_*``);
 - :mod:`~bot.channels.wechat.envelope`: signatures, replay window, AES envelope and XML
   (through wechatpy);
-- :mod:`~bot.channels.wechat.deliveries`: the platform's retries recognised (memory or Redis);
 - :mod:`~bot.channels.wechat.customer_service`: replies after the deadline, and outreach;
 - :mod:`~bot.channels.wechat.subscriptions`: follow and unfollow in ``channel_addresses``.
 

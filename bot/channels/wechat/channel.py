@@ -23,7 +23,7 @@ What a message gets, always within the platform's 5 seconds:
   A database failure there is logged and counted; the platform still gets its answer;
 - a delivery the platform repeats (same ``MsgId``, or for an event the same sender and time)
   never runs the bot again: it gets the first delivery's reply when ready, else "success"
-  (:mod:`~bot.channels.wechat.deliveries`: in memory, or in the lock store's Redis when Rasa
+  (:mod:`bot.channels.deliveries`: in memory, or in the lock store's Redis when Rasa
   runs with one).
 
 The conversation is ``wechat-<OpenID>`` (:mod:`bot.channels.senders`); the borrower verifies
@@ -44,19 +44,19 @@ from rasa.core.channels.channel import (
     OutputChannel,
     UserMessage,
 )
-from rasa.core.lock_store import DEFAULT_REDIS_LOCK_STORE_KEY_PREFIX, RedisLockStore
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.deliveries import Deliveries, deliveries_for
 from bot.channels.rest import _route, turn_texts
 from bot.channels.senders import sender_id
 from bot.channels.wechat import subscriptions
 from bot.channels.wechat.config import WeChatConfig
 from bot.channels.wechat.customer_service import CustomerService
-from bot.channels.wechat.deliveries import Deliveries, MemoryDeliveries, RedisDeliveries
 from bot.channels.wechat.envelope import (
     EVENT,
+    REPLAY_WINDOW_SECONDS,
     TEXT,
     Inbound,
     Malformed,
@@ -86,6 +86,8 @@ WELCOME_SCRIPT = OPENING_SCRIPT  # the first message names the institution, "aut
 NOT_TEXT_SCRIPT = "input.not_text"
 FOLLOW, UNFOLLOW = "subscribe", "unsubscribe"
 DELIVERY_KEY_PREFIX = "wechat:delivery:"
+DELIVERY_TTL_SECONDS = 2 * REPLAY_WINDOW_SECONDS
+"""A retried delivery is recognised as long as a replay of it would be accepted."""
 
 Bot = Callable[[UserMessage], Awaitable[Any]]
 
@@ -239,12 +241,7 @@ class WeChatInput(InputChannel):  # type: ignore[misc]  # Rasa is untyped: subcl
         """The lock store's Redis when Rasa has one (several instances), else this process."""
         if self._deliveries is None:
             agent = getattr(request.app.ctx, "agent", None)
-            store = getattr(agent, "lock_store", None)
-            if isinstance(store, RedisLockStore):
-                base = store.key_prefix.removesuffix(DEFAULT_REDIS_LOCK_STORE_KEY_PREFIX)
-                self._deliveries = RedisDeliveries(store.red, base + DELIVERY_KEY_PREFIX)
-            else:
-                self._deliveries = MemoryDeliveries()
+            self._deliveries = deliveries_for(agent, DELIVERY_KEY_PREFIX, DELIVERY_TTL_SECONDS)
         return self._deliveries
 
     async def _answer_safely(

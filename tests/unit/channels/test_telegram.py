@@ -7,12 +7,15 @@ sends), so the output path is the one production uses.
 from __future__ import annotations
 
 import json
+import socket
+import uuid
 from collections.abc import AsyncIterator
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from aiohttp import web
+from rasa.core.lock_store import RedisLockStore
 
 from bot.channels import telegram
 from bot.channels.telegram import BoundedTelegramInput, TelegramSettings
@@ -90,11 +93,14 @@ class Bot:
             )
 
 
-def _request(update: Any, secret: str | None = SECRET, raw: bytes | None = None) -> Any:
+def _request(
+    update: Any, secret: str | None = SECRET, raw: bytes | None = None, lock_store: Any = None
+) -> Any:
     headers = {} if secret is None else {telegram.SECRET_HEADER: secret}
     body = raw if raw is not None else json.dumps(update).encode()
+    agent = SimpleNamespace(lock_store=lock_store) if lock_store is not None else None
     return SimpleNamespace(
-        headers=headers, body=body, app=SimpleNamespace(ctx=SimpleNamespace(agent=None))
+        headers=headers, body=body, app=SimpleNamespace(ctx=SimpleNamespace(agent=agent))
     )
 
 
@@ -165,6 +171,38 @@ async def test_a_retried_update_is_answered_once(
     for _ in range(3):
         assert (await channel.handle(_request(_text(7, "还款")), bot)).status == 200
     assert len(bot.seen) == 1 and len(fake.sent) == 1
+
+
+def _redis_up() -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", 6379)) == 0
+
+
+@pytest.mark.redis
+async def test_a_retry_to_another_instance_is_not_answered_again(
+    api: tuple[FakeBotApi, str],
+) -> None:
+    """Production: nginx may send Telegram's retry to another Rasa instance."""
+    if not _redis_up():
+        pytest.skip("Redis is not running locally")
+    fake, url = api
+    prefix = f"telegramtest{uuid.uuid4().hex[:10]}"
+    stores = [RedisLockStore(host="127.0.0.1", port=6379, db=0, key_prefix=prefix) for _ in "ab"]
+    bots = [Bot(), Bot()]
+    try:
+        for store, bot in zip(stores, bots, strict=True):
+            instance = BoundedTelegramInput(TelegramSettings(TOKEN, SECRET, None, url))
+            update = _text(9001, "还款")
+            assert (await instance.handle(_request(update, lock_store=store), bot)).status == 200
+            await instance.get_output_channel().session.close()
+        keys = [k.decode() for k in stores[0].red.scan_iter(f"{prefix}:*")]
+    finally:
+        for key in stores[0].red.scan_iter(f"{prefix}:*"):
+            stores[0].red.delete(key)
+    assert [len(bot.seen) for bot in bots] == [1, 0]
+    assert len(fake.sent) == 1
+    assert keys == [f"{prefix}:telegram:update:9001"]
 
 
 async def test_group_chats_edits_and_channel_posts_get_no_answer(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from bot.channels import senders
+from bot.channels.deliveries import MemoryDeliveries, Seen
 from bot.channels.rest import BadRequest, parse_body
 from bot.channels.wechat import WeChatInput, WeChatOutput
 from bot.channels.wechat.channel import NotDelivered
 from bot.channels.wechat.config import OFFICIAL_API_BASE, WeChatConfig
-from bot.channels.wechat.deliveries import MemoryDeliveries, Seen
 from bot.db import channel_addresses
 from bot.settings import ConfigError
 from tests.wechat_fake import AES_KEY, APP_ID, APP_SECRET, OPENID, TOKEN, customer_service_api

@@ -1,9 +1,10 @@
-"""Deliveries already seen, so that the platform's retries never run the bot twice.
+"""Deliveries already seen, so that a platform's retries never run the bot twice.
 
-The platform delivers a message again when it had no answer within 5 seconds, up to three
-times in all, and an event the same way. The first delivery claims its key
-(:attr:`bot.channels.wechat.envelope.Inbound.delivery_key`); a retry finds the claim and gets
-the first delivery's reply if it is ready, otherwise nothing (the platform's "success").
+WeChat delivers a message again when it had no answer within 5 seconds, up to three times in
+all, and an event the same way; Telegram retries an update it got no 200 for. The first
+delivery claims its key (WeChat: :attr:`bot.channels.wechat.envelope.Inbound.delivery_key`,
+Telegram: the ``update_id``); a retry finds the claim and gets the first delivery's reply if it
+is ready, otherwise nothing. :func:`deliveries_for` picks the store for a Rasa server.
 
 Two stores of the same contract:
 
@@ -12,8 +13,8 @@ Two stores of the same contract:
 - :class:`RedisDeliveries`: several Rasa instances behind nginx (the production profile), in
   the lock store's Redis: the claim is one ``SET NX EX``, the reply one ``SET XX EX``.
 
-A key is kept for twice the replay window, so a request replayed while its timestamp is still
-accepted is recognised as well.
+Each channel says how long a key is kept (WeChat: twice its replay window, so a request replayed
+while its timestamp is still accepted is recognised as well).
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.channels.wechat.envelope import REPLAY_WINDOW_SECONDS
+from rasa.core.lock_store import DEFAULT_REDIS_LOCK_STORE_KEY_PREFIX, RedisLockStore
 
-DELIVERY_TTL_SECONDS = 2 * REPLAY_WINDOW_SECONDS
+DELIVERY_TTL_SECONDS = 600.0
+"""How long a key is kept unless the channel says otherwise."""
 MAX_DELIVERIES = 10_000
 _PENDING = "pending"
 
@@ -124,3 +126,18 @@ class RedisDeliveries(Deliveries):
         """See :meth:`Deliveries.finish`; Redis errors are raised to the caller."""
         value = json.dumps(list(texts), ensure_ascii=False)
         self._red.set(self._key(key), value, xx=True, ex=self._ttl)
+
+
+def deliveries_for(agent: Any, prefix: str, ttl: float = DELIVERY_TTL_SECONDS) -> Deliveries:
+    """The lock store's Redis when Rasa has one (several instances), else this process's memory.
+
+    Args:
+        agent: Rasa's agent (``request.app.ctx.agent``), or None.
+        prefix: The channel's key prefix (e.g. ``wechat:delivery:``).
+        ttl: Seconds a key is kept.
+    """
+    store = getattr(agent, "lock_store", None)
+    if isinstance(store, RedisLockStore):
+        base = store.key_prefix.removesuffix(DEFAULT_REDIS_LOCK_STORE_KEY_PREFIX)
+        return RedisDeliveries(store.red, base + prefix, ttl)
+    return MemoryDeliveries(ttl)
