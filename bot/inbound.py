@@ -10,6 +10,8 @@
 :func:`clean_text` removes control characters (NUL included, which PostgreSQL cannot store),
 the invisible bidi and zero-width characters that can disguise a message, and lone surrogates
 (JSON can carry them, UTF-8 cannot), then trims. Channels and the web app both use it.
+:func:`borrower_text` is what every channel hands the bot: the cleaned text without the leading
+slashes that would make Rasa read it as an intent command.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ _INVISIBLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
 )
 _BREAKS = re.compile("[\t\r\n]+")
+_COMMAND_LEAD = re.compile(r"^[\s/]+")
 
 
 def clean_text(text: str, keep_newlines: bool = False) -> str:
@@ -46,3 +49,13 @@ def clean_text(text: str, keep_newlines: bool = False) -> str:
 def too_long(text: str) -> bool:
     """Whether a (cleaned) message is above the limit the NLU accepts."""
     return len(text) > MAX_MESSAGE_CHARS
+
+
+def borrower_text(text: str) -> str:
+    """A borrower's message as the bot may read it: cleaned, and never an intent command.
+
+    Rasa reads a text starting with ``/`` as an intent with entities (``/greet{"a": 1}``); a
+    borrower's words are never commands, so every leading slash and the spaces around them go
+    (``"/ /greet"`` and ``"/\u3000/greet"`` too). Empty when nothing else is left.
+    """
+    return _COMMAND_LEAD.sub("", clean_text(text)).strip()

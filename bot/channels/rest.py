@@ -40,7 +40,7 @@ from sanic.response import HTTPResponse
 from bot.channels.senders import RESERVED_PREFIXES, is_reserved
 from bot.dialogue.messages import library
 from bot.dialogue.safe_replies import TOO_LONG_SCRIPT, count_failure, safe_messages
-from bot.inbound import MAX_MESSAGE_CHARS, clean_text, too_long
+from bot.inbound import MAX_MESSAGE_CHARS, borrower_text, clean_text, too_long
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def parse_body(raw: bytes) -> tuple[str, str, Any]:
         raise BadRequest(f'"sender" must not start with {", ".join(RESERVED_PREFIXES)}')
     # A leading "/" would make Rasa read the text as an intent command ("/greet{...}"): a
     # borrower's words are never commands.
-    message = clean_text(message).lstrip("/").strip()
+    message = borrower_text(message)
     if not message:
         raise BadRequest('"message" is empty')
     metadata = body.get("metadata")

@@ -54,8 +54,13 @@ from bot.channels.rest import _route, turn_texts
 from bot.channels.senders import sender_id, split_sender_id
 from bot.dialogue.messages import library
 from bot.dialogue.runtime import policy
-from bot.dialogue.safe_replies import OPENING_SCRIPT, TOO_LONG_SCRIPT, count_failure
-from bot.inbound import MAX_MESSAGE_CHARS, MAX_REQUEST_BYTES, clean_text, too_long
+from bot.dialogue.safe_replies import (
+    OPENING_SCRIPT,
+    TOO_LONG_SCRIPT,
+    count_failure,
+    opening_disclosure,
+)
+from bot.inbound import MAX_MESSAGE_CHARS, MAX_REQUEST_BYTES, borrower_text, clean_text, too_long
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +69,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 START_COMMAND = "/start"
 WELCOME_SCRIPT = OPENING_SCRIPT  # the first message names the institution, "automated", "recorded"
+"""What ``/start`` and a follow get: :func:`bot.dialogue.safe_replies.opening_disclosure`."""
 NOT_TEXT_SCRIPT = "input.not_text"
 DELIVERY_KEY_PREFIX = "telegram:update:"
 """Update ids are remembered (in memory, or in the lock store's Redis) to ignore retries."""
@@ -270,11 +276,9 @@ class BoundedTelegramInput(TelegramInput):  # type: ignore[misc]  # Rasa is unty
     ) -> list[str]:
         """The texts to answer ``incoming`` with: the bot's, or an approved one."""
         sender = sender_id(CHANNEL, str(incoming.chat_id))
-        text = clean_text(incoming.text or "")
-        if text == START_COMMAND:
-            params = {"institution": policy().institution.name}
-            return [library().render(WELCOME_SCRIPT, params, sender).text]
-        text = text.lstrip("/").strip()
+        if clean_text(incoming.text or "") == START_COMMAND:
+            return [opening_disclosure(sender, policy()).text]
+        text = borrower_text(incoming.text or "")
         if not text:
             return [library().render(NOT_TEXT_SCRIPT, {}, sender).text]
         if too_long(text):

@@ -41,6 +41,17 @@ def shows_distress(text: str, intent: str | None = None) -> bool:
     return intent == DISTRESS_INTENT or find_distress(text or "") is not None
 
 
+def opening_disclosure(seed: str, policy: Policy | None = None) -> RenderedMessage:
+    """The first message of a conversation: the institution, "automated", "recorded".
+
+    Args:
+        seed: Picks the script variant (the conversation id).
+        policy: The issuer policy (read from its file when not given).
+    """
+    policy = policy or load_policy()
+    return library().render(OPENING_SCRIPT, {"institution": policy.institution.name}, seed)
+
+
 def safe_messages(
     text: str,
     seed: str,
@@ -65,7 +76,7 @@ def safe_messages(
     lib = library()
     messages = []
     if opening:
-        messages.append(lib.render(OPENING_SCRIPT, {"institution": policy.institution.name}, seed))
+        messages.append(opening_disclosure(seed, policy))
     if shows_distress(text, intent):
         messages.append(lib.render(DISTRESS_SCRIPT, {}, seed))
     else:

@@ -71,8 +71,14 @@ from bot.channels.wechat.envelope import (
 )
 from bot.dialogue.messages import library
 from bot.dialogue.runtime import policy
-from bot.dialogue.safe_replies import OPENING_SCRIPT, TOO_LONG_SCRIPT, count_failure, safe_messages
-from bot.inbound import MAX_MESSAGE_CHARS, MAX_REQUEST_BYTES, clean_text, too_long
+from bot.dialogue.safe_replies import (
+    OPENING_SCRIPT,
+    TOO_LONG_SCRIPT,
+    count_failure,
+    opening_disclosure,
+    safe_messages,
+)
+from bot.inbound import MAX_MESSAGE_CHARS, MAX_REQUEST_BYTES, borrower_text, too_long
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +89,7 @@ SUCCESS = "success"
 """The platform's "received, no reply" answer: it neither retries nor shows an error."""
 REPLY_SEPARATOR = "\n\n"
 WELCOME_SCRIPT = OPENING_SCRIPT  # the first message names the institution, "automated", "recorded"
+"""What ``/start`` and a follow get: :func:`bot.dialogue.safe_replies.opening_disclosure`."""
 NOT_TEXT_SCRIPT = "input.not_text"
 FOLLOW, UNFOLLOW = "subscribe", "unsubscribe"
 DELIVERY_KEY_PREFIX = "wechat:delivery:"
@@ -265,7 +272,7 @@ class WeChatInput(InputChannel):  # type: ignore[misc]  # Rasa is untyped: subcl
         sender = sender_id(CHANNEL, inbound.openid)
         if inbound.msg_type == EVENT:
             return await self._on_event(inbound, sender)
-        text = clean_text(inbound.content or "").lstrip("/").strip()
+        text = borrower_text(inbound.content or "")
         if inbound.msg_type != TEXT or not text:
             return [library().render(NOT_TEXT_SCRIPT, {}, sender).text]
         if too_long(text):
@@ -276,8 +283,7 @@ class WeChatInput(InputChannel):  # type: ignore[misc]  # Rasa is untyped: subcl
     async def _on_event(self, inbound: Inbound, sender: str) -> list[str]:
         if inbound.event == FOLLOW:
             await subscriptions.record(inbound.openid, subscribed=True)
-            params = {"institution": policy().institution.name}
-            return [library().render(WELCOME_SCRIPT, params, sender).text]
+            return [opening_disclosure(sender, policy()).text]
         if inbound.event == UNFOLLOW:
             await subscriptions.record(inbound.openid, subscribed=False)
         return []

@@ -39,10 +39,22 @@ def test_a_good_body_is_cleaned():
     assert (sender, message, forwarded) == ("u1", "我想分期 12", "1.2.3.4")
 
 
-@pytest.mark.parametrize("text", ["/greet", '/ask_balance{"id_last4": "1234"}', "//greet"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/greet",
+        '/ask_balance{"id_last4": "1234"}',
+        "//greet",
+        '/ /verify{"a": 1}',
+        "/\t/greet",
+        "/\u3000/greet",
+        "/\u200b/greet",
+        " \u00a0/greet",
+    ],
+)
 def test_intent_commands_are_read_as_words(text):
     _, message, _ = parse_body(f'{{"sender": "u", "message": {_json(text)}}}'.encode())
-    assert not message.startswith("/")
+    assert not message.lstrip().startswith("/") and message.endswith(text.rsplit("/", 1)[-1])
 
 
 def test_injection_strings_pass_through_as_plain_text():

@@ -221,7 +221,9 @@ async def test_a_text_gets_the_bots_replies_in_one_passive_reply(wechat: Served)
 
 async def test_the_text_is_cleaned_as_on_the_rest_channel(plain: Served) -> None:
     await plain.send(plain.platform.text('/greet{"x": 1}\u202e\u200b 我想\n分期'))
+    await plain.send(plain.platform.text('/\u3000/verify{"x": 1}'))
     assert plain.bot.messages[0].text == 'greet{"x": 1} 我想 分期'
+    assert plain.bot.messages[1].text == 'verify{"x": 1}'
 
 
 async def test_a_long_text_gets_the_approved_reply_and_never_reaches_the_bot(
