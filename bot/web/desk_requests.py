@@ -65,15 +65,20 @@ async def rasa_tracker(request: web.Request, conversation_id: str) -> dict[str, 
 
 
 async def rasa_append(
-    request: web.Request, conversation_id: str, events: list[dict[str, Any]]
+    request: web.Request,
+    conversation_id: str,
+    events: list[dict[str, Any]],
+    *,
+    push: bool = True,
 ) -> None:
     """Append events to the conversation in Rasa (503 when Rasa cannot be reached).
 
     On a channel that pushes (WeChat, Telegram: :mod:`bot.channels.senders`) the ``bot`` events
-    also go out through it, so the borrower reads the agent there; the web chat reads them from
-    the tracker. Not delivered means not stored: the agent is told and may try again.
+    also go out through it (unless ``push`` is false), so the borrower reads the agent there;
+    the web chat reads them from the tracker. Not delivered means not stored: the agent is told
+    and may try again.
     """
-    pushed = split_sender_id(conversation_id)
+    pushed = split_sender_id(conversation_id) if push else None
     channel = pushed[0] if pushed else None
     try:
         await request.app[RASA].append_events(conversation_id, events, output_channel=channel)
@@ -81,6 +86,25 @@ async def rasa_append(
         logger.warning("desk: %s", error)
         text = RASA_DOWN if channel is None else NOT_DELIVERED.format(channel=channel)
         raise web.HTTPServiceUnavailable(text=text) from None
+
+
+async def rasa_append_control(
+    request: web.Request, conversation_id: str, events: list[dict[str, Any]]
+) -> None:
+    """Pause or resume the bot, with the desk's notice to the borrower ("a person has joined").
+
+    The pause or resume is stored whatever the borrower's channel does: when a push channel
+    does not take the notice (WeChat outside its 48-hour window, no AppSecret), it is stored
+    without the notice rather than leaving the conversation paused or the agent stuck.
+    """
+    try:
+        await rasa_append(request, conversation_id, events)
+    except web.HTTPServiceUnavailable:
+        if split_sender_id(conversation_id) is None:
+            raise
+        logger.warning("desk: the channel did not take the desk notice; stored without it")
+        control = [event for event in events if event.get("event") != "bot"]
+        await rasa_append(request, conversation_id, control, push=False)
 
 
 def desk_notice(request: web.Request, script_id: str, notice: str) -> dict[str, Any]:

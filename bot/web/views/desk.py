@@ -30,7 +30,7 @@ from bot.web.desk_requests import (
     desk_user,
     handoff_id_of,
     held_handoff,
-    rasa_append,
+    rasa_append_control,
 )
 from bot.web.payload import json_object
 from bot.web.security import require
@@ -111,7 +111,7 @@ async def claim(request: web.Request) -> web.StreamResponse:
     except claims.AlreadyClaimedError:
         raise web.HTTPConflict(text="another agent already took this conversation over") from None
     try:
-        await rasa_append(
+        await rasa_append_control(
             request,
             state.conversation_id,
             [{"event": "pause"}, desk_notice(request, JOINED_SCRIPT, "joined")],
@@ -127,7 +127,7 @@ async def claim(request: web.Request) -> web.StreamResponse:
 async def _finish(request: web.Request, outcome: HandoffOutcome) -> web.StreamResponse:
     state = await held_handoff(request)
     user = desk_user(request)
-    await rasa_append(
+    await rasa_append_control(
         request,
         state.conversation_id,
         [desk_notice(request, LEFT_SCRIPT, "left"), {"event": "resume"}],

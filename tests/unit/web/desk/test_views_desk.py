@@ -185,6 +185,28 @@ async def test_on_wechat_the_agents_words_go_out_through_the_channel_or_not_at_a
     )
 
 
+async def test_a_channel_that_refuses_the_notices_never_leaves_the_bot_paused(
+    client, rasa_stub, session_factory
+) -> None:
+    """WeChat outside its 48-hour window: take-over and hand-back still pause and resume."""
+    [wechat] = _add_handoffs(session_factory, "request")
+    with session_scope(session_factory) as session:
+        session.get(Handoff, wechat).conversation_id = "wechat-oQuiet"
+    rasa_stub.refuse_push = True
+    token = await log_in(client, "agent")
+    assert (await _claim(client, token, wechat)).status == 200
+    assert rasa_stub.tracker("wechat-oQuiet")["paused"] is True
+    handback = await client.post(
+        f"/api/desk/handoffs/{wechat}/handback", json={}, headers={"X-CSRF-Token": token}
+    )
+    assert handback.status == 200, await handback.text()
+    assert rasa_stub.tracker("wechat-oQuiet")["paused"] is False
+    with session_scope(session_factory) as session:
+        assert session.get(Handoff, wechat).status == "closed"
+    texts = [e.get("text") for e in rasa_stub.tracker("wechat-oQuiet")["events"]]
+    assert all(text is None for text in texts)  # notices not delivered are not stored
+
+
 async def test_a_suggestion_keeps_its_script_and_an_edit_is_marked(client, rasa_stub):
     token = await log_in(client, "agent")
     await _claim(client, token, FALLBACK_ID)
