@@ -71,6 +71,9 @@ START_COMMAND = "/start"
 WELCOME_SCRIPT = OPENING_SCRIPT  # the first message names the institution, "automated", "recorded"
 """What ``/start`` and a follow get: :func:`bot.dialogue.safe_replies.opening_disclosure`."""
 NOT_TEXT_SCRIPT = "input.not_text"
+API_TIMEOUT_SECONDS = 8.0
+"""The longest one Bot API call may take (aiohttp's default is 5 minutes): under the outreach
+sender's wait, so a slow Telegram fails the call instead of holding Rasa's request."""
 DELIVERY_KEY_PREFIX = "telegram:update:"
 """Update ids are remembered (in memory, or in the lock store's Redis) to ignore retries."""
 
@@ -120,7 +123,7 @@ class _Output(TelegramOutput):  # type: ignore[misc]  # Rasa is untyped: subclas
 
     def __init__(self, token: str, api_url: str | None) -> None:
         server = TelegramAPIServer.from_base(api_url) if api_url else TELEGRAM_PRODUCTION
-        Bot.__init__(self, token, server=server)
+        Bot.__init__(self, token, server=server, timeout=API_TIMEOUT_SECONDS)
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         """Rasa's dispatch (text, buttons, images), to the chat of the conversation."""

@@ -119,11 +119,21 @@ def _held(session: Session) -> tuple[set[int], set[str]]:
     return {c for c, _ in rows if c is not None}, {v for _, v in rows if v is not None}
 
 
+MAYBE_SENT = ("unconfirmed", "interrupted")
+"""Failed attempts that may have reached the borrower (``bot.outreach.sender.Failure``): Rasa
+took longer than the sender waited, or a run stopped between sending and recording. They count
+as sent for the caps and the once-only contacts: a contact too few, never one too many."""
+
+
 def _sent(session: Session, since: dt.datetime) -> dict[int, list[Sent]]:
-    """Per customer: every sent contact since ``since`` and every sent promise contact."""
+    """Per customer: every sent contact since ``since`` and every sent promise contact.
+
+    "Sent" includes the failed attempts that may have arrived (:data:`MAYBE_SENT`).
+    """
+    maybe = (ContactAttempt.status == AttemptStatus.FAILED) & ContactAttempt.rule.in_(MAYBE_SENT)
     rows = session.scalars(
         select(ContactAttempt).where(
-            ContactAttempt.status == AttemptStatus.SENT,
+            (ContactAttempt.status == AttemptStatus.SENT) | maybe,
             or_(ContactAttempt.at >= since, ContactAttempt.promise_id.is_not(None)),
         )
     )

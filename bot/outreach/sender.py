@@ -34,6 +34,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import aiohttp
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.compliance import GuardContext, check
@@ -65,9 +66,10 @@ class Failure(str, enum.Enum):
     """Why an allowed contact was not sent (``contact_attempts.rule`` of a failed attempt)."""
 
     GUARD = "guard"  # the compliance guard refused the rendered text
-    RASA_UNAVAILABLE = "rasa_unavailable"  # no answer, a timeout, or a refusal (token, no API)
+    RASA_UNAVAILABLE = "rasa_unavailable"  # not reached (no connection) or refused (token, 4xx)
     CHANNEL_ERROR = "channel_error"  # Rasa took it but could not deliver it (its 500)
-    INTERRUPTED = "interrupted"  # left planned by a run that stopped before sending it
+    UNCONFIRMED = "unconfirmed"  # no answer in time: it may have gone out (counts as sent)
+    INTERRUPTED = "interrupted"  # left planned by a run that stopped (counts as sent)
 
 
 class Deliver(Protocol):
@@ -207,8 +209,17 @@ def compose(
 
 
 def failure_of(error: RasaUnavailableError) -> Failure:
-    """The reason of a delivery Rasa did not confirm."""
-    return Failure.CHANNEL_ERROR if error.status == 500 else Failure.RASA_UNAVAILABLE
+    """The reason of a delivery Rasa did not confirm.
+
+    An error answer and a connection never made mean nothing went out; anything else (a
+    timeout, a connection dropped mid-request) may have gone out: :attr:`Failure.UNCONFIRMED`,
+    which the next run counts as sent (``bot.outreach.planner.MAYBE_SENT``).
+    """
+    if error.status is not None:
+        return Failure.CHANNEL_ERROR if error.status == 500 else Failure.RASA_UNAVAILABLE
+    if isinstance(error.__cause__, aiohttp.ClientConnectorError):
+        return Failure.RASA_UNAVAILABLE
+    return Failure.UNCONFIRMED
 
 
 def _mark(factory: sessionmaker, attempt_id: int, at: dt.datetime, failure: Failure | None) -> None:

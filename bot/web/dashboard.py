@@ -120,6 +120,7 @@ CONTACT_REASONS = {
     "rasa_unavailable": "Rasa 不可用",
     "channel_error": "渠道发送失败",
     "interrupted": "发送中断",
+    "unconfirmed": "未确认送达",
 }
 """Labels of the rules (``bot.policy.outreach.Rule``) and the failure reasons
 (``bot.outreach.sender.Failure``)."""
