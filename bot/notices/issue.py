@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -22,7 +23,7 @@ from bot.notices.content import NOTICE_SCRIPT, Addressee, NoticeError, compose, 
 from bot.notices.render import document_html, notice_html, notice_pdf
 from bot.outreach.planner import load_borrowers
 from bot.policy import Policy
-from bot.policy.outreach import BORROWER_RULES, Borrower
+from bot.policy.outreach import Borrower, Rule, disputed, distressed
 from bot.scripts import Library
 
 logger = logging.getLogger(__name__)
@@ -41,24 +42,36 @@ class RenderedNotice:
     sha256: str
 
 
+NOTICE_RULES: tuple[tuple[Rule, Callable[[Borrower], bool]], ...] = (
+    (Rule.STOP_CONTACT, lambda borrower: borrower.stop_contact),
+    (Rule.DISPUTE, disputed),
+    (Rule.PAUSED, lambda borrower: borrower.account_status == "paused"),
+    (Rule.DISTRESS, distressed),
+)
+"""The outreach rules that stop collection as a whole, as a written notice reads them: a stop
+record (not a platform unsubscribe, which ends one chat channel only), an open dispute, the
+account paused (not an agent holding a chat), distress (:mod:`bot.policy.outreach`)."""
+
+
 def blocking_rule(borrower: Borrower) -> str | None:
     """Why the account may not get a collection notice now, or None.
 
-    Nothing is owed, or a contact rule that stops all collection holds (stop-contact, an open
-    dispute, a pause, distress: the rules of :mod:`bot.policy.outreach`).
+    Nothing is owed, the account is not past due (the notice states an overdue debt), or one
+    of :data:`NOTICE_RULES` holds.
     """
     if borrower.account_status == "settled" or not borrower.owes:
         return "nothing_owed"
-    return next((rule.value for rule, holds in BORROWER_RULES if holds(borrower)), None)
+    if borrower.days_past_due <= 0:
+        return "not_overdue"
+    return next((rule.value for rule, holds in NOTICE_RULES if holds(borrower)), None)
 
 
 def _borrower(session: Session, account_id: int, now: dt.datetime, policy: Policy) -> Borrower:
     """The account's snapshot as the outreach rules read it (the one definition of them)."""
-    borrowers = load_borrowers(session, now, zone=policy.zone)
-    found = next((b for b in borrowers if b.account_id == account_id), None)
-    if found is None:
+    borrowers = load_borrowers(session, now, zone=policy.zone, account_ids=[account_id])
+    if not borrowers:
         raise NoticeError(f"no account {account_id}")
-    return found
+    return borrowers[0]
 
 
 def _addressee(session: Session, account_id: int) -> Addressee:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -180,6 +180,7 @@ def load_borrowers(
     *,
     zone: ZoneInfo,
     lookback_days: int = SENT_LOOKBACK_DAYS,
+    account_ids: Sequence[int] | None = None,
 ) -> list[Borrower]:
     """One snapshot per account, in account order, with everything the rules read.
 
@@ -189,6 +190,7 @@ def load_borrowers(
         zone: The policy's time zone (the promises' calendar).
         lookback_days: Sent contacts from this many days before ``now`` are loaded (the caps,
             and the pre-due reminders' window).
+        account_ids: Only these accounts (None: all).
 
     Returns:
         The snapshots.
@@ -199,11 +201,10 @@ def load_borrowers(
     disputed = _ids(session, select(Dispute.account_id).where(Dispute.status == DisputeStatus.OPEN))
     promises = _promises(session, now, zone)
     sent = _sent(session, now - dt.timedelta(days=lookback_days))
-    rows = session.execute(
-        select(Account, Customer)
-        .join(Customer, Account.customer_id == Customer.id)
-        .order_by(Account.id)
-    ).all()
+    statement = select(Account, Customer).join(Customer, Account.customer_id == Customer.id)
+    if account_ids is not None:
+        statement = statement.where(Account.id.in_(list(account_ids)))
+    rows = session.execute(statement.order_by(Account.id)).all()
     addresses, unsubscribed = _addresses(session, sorted({c.id for _, c in rows}))
     return [
         Borrower(

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 
+from bot.db import channel_addresses
 from bot.db.demo import DEMO_ACCOUNTS
 from bot.db.models import AccountStatus, Notice
 from bot.db.notices import NoticeRepository, pdf_digest
@@ -161,6 +162,7 @@ def test_the_figures_are_the_ledgers_of_that_account(factory, policy, library, t
         ({"status": AccountStatus.DISPUTED}, "dispute"),
         ({"status": AccountStatus.PAUSED}, "paused"),
         ({"total_due": Decimal("0.00"), "minimum_payment": Decimal("0.00")}, "nothing_owed"),
+        ({"days_past_due": 0}, "not_overdue"),  # the notice would state an overdue debt
     ],
 )
 def test_no_notice_while_collection_is_stopped_or_nothing_is_owed(
@@ -187,6 +189,18 @@ def test_no_notice_for_an_open_dispute_or_after_distress(factory, policy, librar
     with pytest.raises(NoticeError, match="distress"):
         _issue(factory, policy, library, account_id=2)
     assert _count(factory) == 0
+
+
+def test_a_chat_unsubscribe_or_an_agent_at_the_desk_does_not_stop_a_written_notice(
+    factory, policy, library
+) -> None:
+    with session_scope(factory) as session:
+        channel_addresses.unsubscribe(session, channel="wechat", address="oDEMO1", now=NOW)
+        Repositories(session).handoffs.add(
+            conversation_id="wechat-oDEMO1", reason="request", customer_id=1
+        )
+    _issue(factory, policy, library)
+    assert _count(factory) == 1
 
 
 def _tampered_library(tmp_path: Path, old: str, new: str) -> Library:
