@@ -209,6 +209,8 @@ class WeChatInput(InputChannel):  # type: ignore[misc]  # Rasa is untyped: subcl
         try:
             check_signed(self.config, query, now)
             inbound = parse(open_body(self.config, query, body))
+            if not self.config.safe_mode:
+                self._check_url_carries_this_message(request, query, inbound)
         except Refused as error:
             return _refused(error)
         except Malformed as error:
@@ -243,6 +245,34 @@ class WeChatInput(InputChannel):  # type: ignore[misc]  # Rasa is untyped: subcl
                 logger.exception("WeChat: the reply of delivery %s was not kept", key)
                 count_failure("wechat_dedupe")
         return texts
+
+    def _check_url_carries_this_message(
+        self, request: Request, query: Query, inbound: Inbound
+    ) -> None:
+        """Plain mode: a signed URL carries the one message it first came with.
+
+        The plain-mode signature covers the timestamp and nonce, not the body, so anyone who
+        saw one signed URL could post any message as any OpenID with it while its timestamp is
+        in the window. The first message seen with a (timestamp, nonce) is remembered (as the
+        retries are, :mod:`bot.channels.deliveries`); the same URL with another message is
+        refused. Safe mode signs the encrypted body itself and needs none of this.
+
+        Raises:
+            Refused: The URL came with another message before.
+        """
+        key = f"url:{query.timestamp}:{query.nonce}"
+        deliveries = self._deliveries_for(request)
+        try:
+            seen = deliveries.claim(key)
+            if seen is None:
+                deliveries.finish(key, [inbound.delivery_key])
+                return
+        except Exception:  # Redis down: the signature and the window still hold
+            logger.exception("WeChat: a signed URL could not be checked for reuse")
+            count_failure("wechat_dedupe")
+            return
+        if not seen.ready or list(seen.texts) != [inbound.delivery_key]:
+            raise Refused("a signed URL used again for another message")
 
     def _deliveries_for(self, request: Request) -> Deliveries:
         """The lock store's Redis when Rasa has one (several instances), else this process."""

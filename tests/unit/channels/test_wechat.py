@@ -341,6 +341,16 @@ async def test_an_envelope_that_does_not_decrypt_gets_400(safe: Served) -> None:
 # ---------------------------------------------------------------- retries of one delivery
 
 
+async def test_in_plain_mode_a_signed_url_carries_only_its_own_message(plain: Served) -> None:
+    """Plain mode signs no body: a seen URL must not carry another borrower's message."""
+    first = plain.platform.deliver(plain.platform.text("你好", openid="oBorrower"))
+    assert (await plain.call(first))[0] == 200
+    forged = plain.platform.text("13800001111 1234", openid="oAttacker")
+    assert (await plain.call(Callback(first.params, forged.encode())))[0] == 403
+    assert (await plain.call(first))[0] == 200  # the same delivery again: the platform's retry
+    assert [m.sender_id for m in plain.bot.messages] == ["wechat-oBorrower"]
+
+
 async def test_a_repeated_msgid_runs_the_bot_once_and_gets_the_same_reply(wechat: Served) -> None:
     xml = wechat.platform.text("你好")
     _, first = await wechat.send(xml)
@@ -526,7 +536,9 @@ async def test_a_retry_to_another_instance_does_not_run_the_bot_again(
 
     assert [len(bot.messages) for bot in bots] == [1, 0]
     assert replies[0] == replies[1] and replies[0][1] is not None
-    assert keys == [f"{prefix}:wechat:delivery:7001"]
+    # The delivery once; and, in plain mode, each signed URL with the message it carried.
+    assert [k for k in keys if ":url:" not in k] == [f"{prefix}:wechat:delivery:7001"]
+    assert len([k for k in keys if ":url:" in k]) == 2
 
 
 async def test_when_the_platform_hangs_up_the_reply_goes_through_the_api(
