@@ -64,9 +64,6 @@ DEFAULT_POLICY_PATH = REPO_ROOT / "policy.yml"
 DEFAULT_SCRIPTS_DIR = REPO_ROOT / "scripts_library"
 DEFAULT_WEB_PORT = 8000
 DEFAULT_RASA_URL = "http://localhost:5005"
-PUSH_CHANNEL_TOKENS = CHANNEL_TOKENS
-"""The channels that can start a conversation, each with the variable whose presence enables
-it (:mod:`bot.channels.senders`)."""
 POLICY_FILE_ENV = "POLICY_FILE"
 TODAY_ENV = "BOT_TODAY"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -199,7 +196,7 @@ def enabled_push_channels(env: Mapping[str, str]) -> frozenset[str]:
     and suppresses a contact with no address on any of them as ``no_channel``.
     """
     return frozenset(
-        channel for channel, name in PUSH_CHANNEL_TOKENS.items() if env.get(name, "").strip()
+        channel for channel, name in CHANNEL_TOKENS.items() if env.get(name, "").strip()
     )
 
 

@@ -1,8 +1,8 @@
 """Borrowers' addresses on channels that can start a conversation (WeChat, Telegram).
 
 Outreach can only reach a borrower where a platform lets the issuer speak first: the web chat
-and the REST API answer, they never push. A channel that can push (:data:`PUSH_CHANNELS`)
-records the person's platform id here:
+and the REST API answer, they never push. A channel that can push (WeChat, Telegram:
+:data:`bot.channels.senders.PREFIXED_CHANNELS`) records the person's platform id here:
 
 - :func:`bind`: a conversation on the address verified as a customer (the dialogue's
   verification step calls it), so outreach knows where that customer can be reached;
@@ -10,8 +10,8 @@ records the person's platform id here:
   stop-contact for that channel; :func:`subscribe` clears it;
 - :func:`reachable`: per customer, the addresses outreach may use.
 
-The conversation on an address is ``<channel>-<address>`` (:func:`conversation_id`), so ids of
-different channels never meet; the REST channel refuses senders with these prefixes.
+The conversation on an address is ``<channel>-<address>`` (:func:`bot.channels.senders.sender_id`),
+so ids of different channels never meet; the REST channel refuses senders with these prefixes.
 """
 
 from __future__ import annotations
@@ -25,13 +25,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.channels.senders import PREFIXED_CHANNELS, sender_id, split_sender_id
+from bot.channels.senders import PREFIXED_CHANNELS, sender_id
 from bot.db.models import ChannelAddress
 
 logger = logging.getLogger(__name__)
-
-PUSH_CHANNELS = PREFIXED_CHANNELS
-"""Channels whose platform lets the issuer start a conversation (:mod:`bot.channels.senders`)."""
 
 
 @dataclass(frozen=True)
@@ -39,7 +36,7 @@ class Address:
     """Where outreach can reach a customer.
 
     Attributes:
-        channel: The channel's name (one of :data:`PUSH_CHANNELS`).
+        channel: The channel's name (one of :data:`bot.channels.senders.PREFIXED_CHANNELS`).
         address: The platform's id of the person.
         verified_at: When a conversation on it last verified as the customer.
     """
@@ -51,18 +48,11 @@ class Address:
     @property
     def conversation_id(self) -> str:
         """The Rasa conversation on this address."""
-        return conversation_id(self.channel, self.address)
-
-
-conversation_id = sender_id
-"""The conversation (Rasa sender id) of ``address`` on ``channel``."""
-
-split_conversation_id = split_sender_id
-"""``(channel, address)`` of a push channel's conversation id, else None."""
+        return sender_id(self.channel, self.address)
 
 
 def _check(channel: str, address: str) -> None:
-    if channel not in PUSH_CHANNELS:
+    if channel not in PREFIXED_CHANNELS:
         raise ValueError(f"not a push channel: {channel!r}")
     if not address or len(address) > ChannelAddress.address.type.length:
         raise ValueError("address must be 1-128 characters")

@@ -61,6 +61,7 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from bot import settings
+from bot.channels.senders import split_sender_id
 from bot.db import channel_addresses
 from bot.db.conversation_state import forget_verification, remember_verified
 from bot.db.masking import mask_phone
@@ -273,7 +274,7 @@ def _bind_address(
     session: Session, conversation_id: str, customer_id: int, now: dt.datetime
 ) -> None:
     """Bind a push channel's conversation to the customer it verified as (outreach's address)."""
-    pushed = channel_addresses.split_conversation_id(conversation_id)
+    pushed = split_sender_id(conversation_id)
     if pushed is None:
         return
     channel, address = pushed

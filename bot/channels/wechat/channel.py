@@ -50,7 +50,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.deliveries import Deliveries, deliveries_for
 from bot.channels.rest import _route, turn_texts
-from bot.channels.senders import sender_id
+from bot.channels.senders import sender_id, split_sender_id
 from bot.channels.wechat import subscriptions
 from bot.channels.wechat.config import WeChatConfig
 from bot.channels.wechat.customer_service import CustomerService
@@ -127,10 +127,10 @@ class WeChatOutput(OutputChannel):  # type: ignore[misc]  # Rasa is untyped: sub
             NotDelivered: Not a WeChat conversation, or the API did not take it (logged and
                 counted as ``wechat_api`` by the client).
         """
-        prefix = f"{CHANNEL}-"
-        if not recipient_id.startswith(prefix):
+        pushed = split_sender_id(str(recipient_id))
+        if pushed is None or pushed[0] != CHANNEL:
             raise NotDelivered(f"{recipient_id} is not a WeChat conversation")
-        if not await self._customer_service.send_text(recipient_id[len(prefix) :], text):
+        if not await self._customer_service.send_text(pushed[1], text):
             raise NotDelivered(f"the customer-service API did not take a message to {recipient_id}")
 
 

