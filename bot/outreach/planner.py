@@ -249,12 +249,26 @@ def plan_contacts(
     return plan(borrowers, now, limits_from(policy), progress=progress)
 
 
+SuppressionKey = tuple[int, str, int | None, str | None]
+
+
+def _suppressed_since(session: Session, since: dt.datetime) -> dict[SuppressionKey, ContactAttempt]:
+    """The suppressed attempts stored since ``since``, by account, kind, promise and rule."""
+    rows = session.scalars(
+        select(ContactAttempt).where(
+            ContactAttempt.status == AttemptStatus.SUPPRESSED, ContactAttempt.at >= since
+        )
+    )
+    return {(r.account_id, r.kind.value, r.promise_id, r.rule): r for r in rows}
+
+
 def record(
     session: Session,
     decisions: Iterable[Decision],
     *,
     now: dt.datetime,
     status: AttemptStatus | str = AttemptStatus.PLANNED,
+    suppressed_since: dt.datetime | None = None,
 ) -> list[ContactAttempt]:
     """Store each decision as an attempt: allowed ones as ``status``, the others suppressed.
 
@@ -263,9 +277,13 @@ def record(
         decisions: From :func:`plan_contacts`.
         now: When they were decided (aware).
         status: ``planned`` (a sender will mark each sent) or ``sent``.
+        suppressed_since: A suppressed contact already stored since then with the same rule
+            (same account, kind and promise) is not stored again: an hourly run re-decides
+            the same suppression (a dispute, ``no_channel``) every time. None: store all.
 
     Returns:
-        The new attempts, in the order of the decisions.
+        The attempts, in the order of the decisions (an earlier one for a repeated
+        suppression).
 
     Raises:
         ValueError: ``status`` is ``suppressed`` (a rule decides that).
@@ -274,9 +292,19 @@ def record(
     if status == AttemptStatus.SUPPRESSED:
         raise ValueError("allowed contacts are recorded planned or sent")
     repos = Repositories(session)
+    stored = {} if suppressed_since is None else _suppressed_since(session, suppressed_since)
     attempts = []
     for decision in decisions:
         contact = decision.contact
+        key = (
+            contact.borrower.account_id,
+            contact.kind.value,
+            contact.promise_id,
+            None if decision.rule is None else decision.rule.value,
+        )
+        if not decision.allowed and key in stored:
+            attempts.append(stored[key])
+            continue
         attempts.append(
             repos.contact_attempts.add(
                 customer_id=contact.borrower.customer_id,

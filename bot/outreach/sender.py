@@ -255,7 +255,14 @@ def prepare(
     with session_scope(factory) as session:
         report.settled = settle(session, zone=policy.zone, now=now)
         decisions = plan_contacts(session, policy, now, progress=progress)
-        attempts = record(session, decisions, now=now, status=AttemptStatus.PLANNED)
+        day_start = dt.datetime.combine(now.astimezone(policy.zone).date(), dt.time(), policy.zone)
+        attempts = record(
+            session,
+            decisions,
+            now=now,
+            status=AttemptStatus.PLANNED,
+            suppressed_since=day_start,  # one suppressed attempt a day per contact and rule
+        )
         report.results = [
             Result(d, a.id, a.status, None if d.rule is None else d.rule.value)
             for d, a in zip(decisions, attempts, strict=True)
