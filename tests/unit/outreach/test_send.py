@@ -156,6 +156,7 @@ def test_rasa_down_or_too_slow_fails_the_contact_and_the_run_goes_on(
 def test_hourly_runs_store_a_repeated_suppression_once_a_day(stub, factory, capsys) -> None:
     for moment in (LATE, LATE + dt.timedelta(hours=1)):  # 22:30 and 23:30: quiet hours
         status, lines = send(capsys, moment)
+        assert status == 0
         assert lines[0].endswith("3 contacts, 0 sent, 0 failed, 3 suppressed (quiet_hours 3)")
     assert attempts(factory) == [(n, "overdue", "suppressed", "quiet_hours") for n in (1, 2, 3)]
     send(capsys, LATE + dt.timedelta(hours=2))  # 00:30: a new local day, stored again
