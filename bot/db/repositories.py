@@ -1305,9 +1305,7 @@ class ContactAttemptRepository(_Repository):
             NotFoundError: No such attempt.
             ValueError: The attempt is not planned.
         """
-        attempt = self._require(ContactAttempt, attempt_id)
-        if attempt.status != AttemptStatus.PLANNED:
-            raise ValueError(f"attempt {attempt_id} is {attempt.status.value}, not planned")
+        attempt = self._planned(attempt_id)
         attempt.status = AttemptStatus.SENT
         attempt.at = at
         self._session.flush()
@@ -1320,12 +1318,16 @@ class ContactAttemptRepository(_Repository):
             NotFoundError: No such attempt.
             ValueError: The attempt is not planned.
         """
-        attempt = self._require(ContactAttempt, attempt_id)
-        if attempt.status != AttemptStatus.PLANNED:
-            raise ValueError(f"attempt {attempt_id} is {attempt.status.value}, not planned")
+        attempt = self._planned(attempt_id)
         attempt.status = AttemptStatus.FAILED
         attempt.rule = reason
         self._session.flush()
+        return attempt
+
+    def _planned(self, attempt_id: int) -> ContactAttempt:
+        attempt = self._require(ContactAttempt, attempt_id)
+        if attempt.status != AttemptStatus.PLANNED:
+            raise ValueError(f"attempt {attempt_id} is {attempt.status.value}, not planned")
         return attempt
 
     def planned(self) -> list[ContactAttempt]:
