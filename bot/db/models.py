@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import declarative_base, declared_attr
 
 from bot.db.types import Money, UTCDateTime, utcnow
+from bot.policy.outreach import Kind
 
 logger = logging.getLogger(__name__)
 
@@ -158,13 +159,8 @@ class Outcome(str, enum.Enum):
     NONE = "none"
 
 
-class ContactKind(str, enum.Enum):
-    """Why the outreach scheduler contacts a borrower."""
-
-    PRE_DUE = "pre_due"
-    OVERDUE = "overdue"
-    PROMISE_DUE = "promise_due"
-    BROKEN_PROMISE = "broken_promise"
+ContactKind = Kind
+"""Why the outreach scheduler contacts a borrower (:class:`bot.policy.outreach.Kind`)."""
 
 
 class AttemptStatus(str, enum.Enum):

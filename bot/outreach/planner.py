@@ -13,6 +13,7 @@ marks each one sent or failed.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from zoneinfo import ZoneInfo
@@ -119,10 +120,20 @@ def _held(session: Session) -> tuple[set[int], set[str]]:
     return {c for c, _ in rows if c is not None}, {v for _, v in rows if v is not None}
 
 
-MAYBE_SENT = ("unconfirmed", "interrupted")
-"""Failed attempts that may have reached the borrower (``bot.outreach.sender.Failure``): Rasa
-took longer than the sender waited, or a run stopped between sending and recording. They count
-as sent for the caps and the once-only contacts: a contact too few, never one too many."""
+class Failure(str, enum.Enum):
+    """Why an allowed contact was not sent (``contact_attempts.rule`` of a failed attempt)."""
+
+    GUARD = "guard"  # the compliance guard refused the rendered text
+    RASA_UNAVAILABLE = "rasa_unavailable"  # not reached (no connection) or refused (token, 4xx)
+    CHANNEL_ERROR = "channel_error"  # Rasa took it but could not deliver it (its 500)
+    UNCONFIRMED = "unconfirmed"  # no answer in time: it may have gone out (counts as sent)
+    INTERRUPTED = "interrupted"  # left planned by a run that stopped (counts as sent)
+
+
+MAYBE_SENT = (Failure.UNCONFIRMED.value, Failure.INTERRUPTED.value)
+"""Failed attempts that may have reached the borrower: Rasa took longer than the sender waited,
+or a run stopped between sending and recording. They count as sent for the caps and the
+once-only contacts: a contact too few, never one too many."""
 
 
 def _sent(session: Session, since: dt.datetime) -> dict[int, list[Sent]]:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import enum
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -43,7 +42,7 @@ from bot.db.models import AttemptStatus
 from bot.db.repositories import Repositories
 from bot.db.settings import session_scope
 from bot.dialogue.values import policy_values
-from bot.outreach.planner import Progress, plan_contacts, record
+from bot.outreach.planner import Failure, Progress, plan_contacts, record
 from bot.payments.ledger import SettleReport, settle
 from bot.policy.config import Policy
 from bot.policy.outreach import SCRIPTS, Decision
@@ -60,16 +59,6 @@ SEND_TIMEOUT_SECONDS = 10.0
 
 ATTEMPT_KEY = "outreach_attempt_id"
 """The ``bot`` event's metadata key naming the attempt (``contact_attempts.id``)."""
-
-
-class Failure(str, enum.Enum):
-    """Why an allowed contact was not sent (``contact_attempts.rule`` of a failed attempt)."""
-
-    GUARD = "guard"  # the compliance guard refused the rendered text
-    RASA_UNAVAILABLE = "rasa_unavailable"  # not reached (no connection) or refused (token, 4xx)
-    CHANNEL_ERROR = "channel_error"  # Rasa took it but could not deliver it (its 500)
-    UNCONFIRMED = "unconfirmed"  # no answer in time: it may have gone out (counts as sent)
-    INTERRUPTED = "interrupted"  # left planned by a run that stopped (counts as sent)
 
 
 class Deliver(Protocol):
@@ -213,7 +202,7 @@ def failure_of(error: RasaUnavailableError) -> Failure:
 
     An error answer and a connection never made mean nothing went out; anything else (a
     timeout, a connection dropped mid-request) may have gone out: :attr:`Failure.UNCONFIRMED`,
-    which the next run counts as sent (``bot.outreach.planner.MAYBE_SENT``).
+    which the next run counts as sent (:data:`bot.outreach.planner.MAYBE_SENT`).
     """
     if error.status is not None:
         return Failure.CHANNEL_ERROR if error.status == 500 else Failure.RASA_UNAVAILABLE

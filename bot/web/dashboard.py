@@ -123,7 +123,7 @@ CONTACT_REASONS = {
     "unconfirmed": "未确认送达",
 }
 """Labels of the rules (``bot.policy.outreach.Rule``) and the failure reasons
-(``bot.outreach.sender.Failure``)."""
+(``bot.outreach.planner.Failure``)."""
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ def test_outbound_contacts_per_outcome_and_reason(tracker_url, session_factory) 
 
 
 def test_every_rule_and_failure_reason_has_a_label() -> None:
-    from bot.outreach.sender import Failure
+    from bot.outreach.planner import Failure
     from bot.policy.outreach import Rule
 
     assert set(dashboard.CONTACT_REASONS) == {r.value for r in Rule} | {f.value for f in Failure}
